@@ -1,0 +1,88 @@
+package dev.wok.daemon.ipc;
+
+import dev.wok.protocol.ErrorCode;
+import dev.wok.protocol.jsonlines.JsonLines;
+import dev.wok.protocol.message.ErrorReply;
+import dev.wok.protocol.sniff.Framing;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.handler.flush.FlushConsolidationHandler;
+import java.io.IOException;
+import java.util.OptionalInt;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Assembles every client pipeline, in one place. A connection starts as
+ * {@code sniffer → errors}; the sniffer then calls {@link #installFraming}, which makes it
+ * <pre>
+ *   JSON lines: sniffer → lines (LineBasedFrameDecoder) → json-decoder → json-encoder → errors → flush → dispatcher
+ *   binary:     sniffer → frames (BinaryFrameDecoder)   → frame-encoder               → errors → flush → dispatcher
+ * </pre>
+ * and removes itself.
+ * A peer running as another user (root excepted) is refused before any of it.
+ */
+final class IpcChannelInitializer extends ChannelInitializer<Channel> {
+    private static final Logger log = LoggerFactory.getLogger(IpcChannelInitializer.class);
+
+    private final IpcLimits limits;
+    private final ChannelGroup clients;
+    private final RequestDispatcher dispatcher;
+    private final InputErrorHandler errors;
+    private final int ownUid;
+
+    IpcChannelInitializer(IpcLimits limits, ChannelGroup clients, MethodRegistry methods, int ownUid) {
+        this.limits = limits;
+        this.clients = clients;
+        this.dispatcher = new RequestDispatcher(methods);
+        this.errors = new InputErrorHandler(limits.maxLineBytes());
+        this.ownUid = ownUid;
+    }
+
+    @Override
+    protected void initChannel(Channel channel) {
+        OptionalInt peer = peerUid(channel);
+        if (peer.isPresent() && peer.getAsInt() != ownUid && peer.getAsInt() != 0) {
+            log.warn("refused a client running as uid {}: wokd serves uid {} only", peer.getAsInt(), ownUid);
+            ErrorReply refusal = ErrorReply.of(null, ErrorCode.PERMISSION_DENIED,
+                    "wokd serves uid " + ownUid + " only; this client runs as uid " + peer.getAsInt()
+                            + ". Start your own daemon with 'wokd start'");
+            channel.writeAndFlush(channel.alloc().buffer().writeBytes(JsonLines.encode(refusal)))
+                    .addListener(ChannelFutureListener.CLOSE);
+            return;
+        }
+        clients.add(channel);
+        channel.pipeline()
+                .addLast("sniffer", new FramingSniffer(limits.firstBytesTimeout(), this::installFraming))
+                .addLast("errors", errors);
+    }
+
+    private void installFraming(ChannelHandlerContext sniffer, Framing framing) {
+        ChannelPipeline pipeline = sniffer.pipeline();
+        String after = sniffer.name();
+        if (framing == Framing.JSON_LINES) {
+            pipeline.addAfter(after, "lines", new LineBasedFrameDecoder(limits.maxLineBytes(), true, true));
+            pipeline.addAfter("lines", "json-decoder", new JsonLineDecoder());
+            pipeline.addAfter("json-decoder", "json-encoder", JsonLineEncoder.INSTANCE);
+        } else {
+            pipeline.addAfter(after, "frames", new BinaryFrameDecoder(limits.maxFramePayload()));
+            pipeline.addAfter("frames", "frame-encoder", BinaryFrameEncoder.INSTANCE);
+        }
+        pipeline.addAfter("errors", "flush", new FlushConsolidationHandler(256, true));
+        pipeline.addAfter("flush", "dispatcher", dispatcher);
+    }
+
+    private static OptionalInt peerUid(Channel channel) {
+        try {
+            return Transport.peerUid(channel);
+        } catch (IOException e) {
+            log.warn("could not read a client's peer credentials; serving it as the socket's mode allows", e);
+            return OptionalInt.empty();
+        }
+    }
+}

@@ -1,0 +1,80 @@
+package dev.wok.daemon.ipc;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wok.protocol.ErrorCode;
+import dev.wok.protocol.ProtocolException;
+import dev.wok.protocol.message.ErrorReply;
+import dev.wok.protocol.message.Event;
+import dev.wok.protocol.message.Request;
+import dev.wok.protocol.message.Response;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelHandler;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one place both framings meet: runs each request's method and writes its answer (or the error
+ * that a decoder made of bad input). Answers go back in whatever framing the connection speaks.
+ */
+@ChannelHandler.Sharable
+final class RequestDispatcher extends ChannelInboundHandlerAdapter {
+    private static final Logger log = LoggerFactory.getLogger(RequestDispatcher.class);
+
+    private final MethodRegistry methods;
+
+    RequestDispatcher(MethodRegistry methods) {
+        this.methods = methods;
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (msg instanceof Request request) {
+            dispatch(ctx.channel(), request);
+        } else if (msg instanceof ErrorReply reply) {
+            ctx.writeAndFlush(reply);
+        } else {
+            ctx.fireChannelRead(msg);
+        }
+    }
+
+    private void dispatch(Channel channel, Request request) {
+        MethodHandler handler = methods.find(request.method()).orElse(null);
+        if (handler == null) {
+            channel.writeAndFlush(ErrorReply.of(request.id(), ErrorCode.METHOD_NOT_FOUND,
+                    "unknown method '" + request.method() + "'; known methods: " + String.join(", ", methods.names())));
+            return;
+        }
+        CompletionStage<JsonNode> result;
+        try {
+            result = handler.handle(new Call(request, body -> channel.writeAndFlush(new Event(request.id(), body))));
+        } catch (ProtocolException e) {
+            channel.writeAndFlush(ErrorReply.of(e.requestId().isNull() ? request.id() : e.requestId(), e.code(), e.getMessage()));
+            return;
+        } catch (RuntimeException e) {
+            channel.writeAndFlush(internalError(request, e));
+            return;
+        }
+        result.whenComplete((value, failure) -> {
+            if (failure == null) {
+                channel.writeAndFlush(new Response(request.id(), value));
+            } else {
+                Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+                if (cause instanceof ProtocolException e) {
+                    channel.writeAndFlush(ErrorReply.of(request.id(), e.code(), e.getMessage()));
+                } else {
+                    channel.writeAndFlush(internalError(request, cause));
+                }
+            }
+        });
+    }
+
+    private static ErrorReply internalError(Request request, Throwable cause) {
+        log.error("method {} failed", request.method(), cause);
+        return ErrorReply.of(request.id(), ErrorCode.INTERNAL_ERROR,
+                request.method() + " failed inside wokd: " + cause + " (see the daemon log)");
+    }
+}

@@ -1,0 +1,33 @@
+package dev.wok.daemon.lifecycle;
+
+import dev.wok.daemon.ipc.IpcLimits;
+import dev.wok.protocol.paths.WokPaths;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+
+/**
+ * What a daemon needs to start.
+ *
+ * @param socketMode permissions of the bound socket: 0600 in production; tests relax it to prove that
+ *                   peer credentials alone still keep other users out
+ */
+public record DaemonSettings(WokPaths paths, IpcLimits limits, Set<PosixFilePermission> socketMode) {
+    public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
+
+    public DaemonSettings {
+        socketMode = Set.copyOf(socketMode);
+    }
+
+    public static DaemonSettings defaults(WokPaths paths) {
+        return new DaemonSettings(paths, IpcLimits.DEFAULTS, OWNER_ONLY);
+    }
+
+    public DaemonSettings withLimits(IpcLimits newLimits) {
+        return new DaemonSettings(paths, newLimits, socketMode);
+    }
+
+    public DaemonSettings withSocketMode(Set<PosixFilePermission> mode) {
+        return new DaemonSettings(paths, limits, mode);
+    }
+}

@@ -1,0 +1,38 @@
+package dev.wok.protocol;
+
+import com.fasterxml.jackson.core.JsonFactory;
+import com.fasterxml.jackson.core.StreamReadConstraints;
+import com.fasterxml.jackson.core.StreamReadFeature;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.json.JsonMapper;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/** The one Jackson configuration every wok component reads and writes messages with. */
+public final class Json {
+    /** Deep enough for any real op; shallow enough that no input can exhaust a stack. */
+    public static final int MAX_NESTING_DEPTH = 256;
+    public static final int MAX_NUMBER_LENGTH = 100;
+
+    private static final ObjectMapper MAPPER = JsonMapper.builder(
+                    JsonFactory.builder()
+                            .streamReadConstraints(StreamReadConstraints.builder()
+                                    .maxNestingDepth(MAX_NESTING_DEPTH)
+                                    .maxNumberLength(MAX_NUMBER_LENGTH)
+                                    .build())
+                            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                            .build())
+            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+            .build();
+
+    private Json() {}
+
+    public static ObjectMapper mapper() {
+        return MAPPER;
+    }
+
+    public static ObjectNode object() {
+        return JsonNodeFactory.instance.objectNode();
+    }
+}

@@ -1,0 +1,88 @@
+package dev.wok.protocol.jsonlines;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.core.exc.StreamConstraintsException;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wok.protocol.ErrorCode;
+import dev.wok.protocol.Json;
+import dev.wok.protocol.ProtocolException;
+import dev.wok.protocol.message.Message;
+import dev.wok.protocol.message.MessageJson;
+import dev.wok.protocol.message.Request;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/**
+ * The JSON-lines framing: one UTF-8 JSON object per line, {@code \n}-terminated ({@code \r\n} accepted).
+ * Line splitting is the transport's job; this class turns one line (without its terminator) into a
+ * message and a message into one terminated line.
+ */
+public final class JsonLines {
+    /** Default longest line a peer may send, terminator excluded. */
+    public static final int DEFAULT_MAX_LINE_BYTES = 1 << 20;
+
+    private JsonLines() {}
+
+    public static Request decodeRequest(byte[] line, int offset, int length) throws ProtocolException {
+        return MessageJson.toRequest(parse(line, offset, length));
+    }
+
+    public static Message decodeReply(byte[] line, int offset, int length) throws ProtocolException {
+        return MessageJson.toReply(parse(line, offset, length));
+    }
+
+    /** The message as one line, terminator included. */
+    public static byte[] encode(Message message) {
+        try {
+            byte[] json = Json.mapper().writeValueAsBytes(MessageJson.toJson(message));
+            byte[] line = new byte[json.length + 1];
+            System.arraycopy(json, 0, line, 0, json.length);
+            line[json.length] = '\n';
+            return line;
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static String encodeToString(Message message) {
+        return new String(encode(message), StandardCharsets.UTF_8);
+    }
+
+    /** Parses one JSON document, turning every Jackson complaint into a message a person can act on. */
+    public static JsonNode parse(byte[] bytes, int offset, int length) throws ProtocolException {
+        int end = offset + length;
+        if (end > offset && bytes[end - 1] == '\r') {
+            end--;
+        }
+        try {
+            JsonNode node = Json.mapper().readTree(bytes, offset, end - offset);
+            if (node == null || node.isMissingNode()) {
+                throw new ProtocolException(ErrorCode.PARSE_ERROR, "empty message: send one JSON object per line");
+            }
+            return node;
+        } catch (StreamConstraintsException e) {
+            throw new ProtocolException(ErrorCode.PARSE_ERROR, "JSON too deeply nested or a number too long: "
+                    + e.getOriginalMessage() + " (limits: depth " + Json.MAX_NESTING_DEPTH
+                    + ", number length " + Json.MAX_NUMBER_LENGTH + ")");
+        } catch (JsonProcessingException e) {
+            throw new ProtocolException(ErrorCode.PARSE_ERROR, "malformed JSON: " + firstLine(e.getOriginalMessage())
+                    + where(e.getLocation()) + "; send one JSON object per line");
+        } catch (IOException e) {
+            throw new ProtocolException(ErrorCode.PARSE_ERROR, "unreadable JSON: " + e.getMessage());
+        }
+    }
+
+    private static String where(JsonLocation location) {
+        return location == null || location.getColumnNr() < 0 ? "" : " at column " + location.getColumnNr();
+    }
+
+    private static String firstLine(String message) {
+        if (message == null) {
+            return "unexpected input";
+        }
+        int newline = message.indexOf('\n');
+        return newline < 0 ? message : message.substring(0, newline);
+    }
+}

@@ -1,0 +1,113 @@
+package dev.wok.protocol.message;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.NullNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wok.protocol.ErrorCode;
+import dev.wok.protocol.Json;
+import dev.wok.protocol.ProtocolException;
+
+/** Maps messages to and from their JSON-RPC 2.0 objects; shared by both framings. */
+public final class MessageJson {
+    private static final String VERSION = "2.0";
+
+    private MessageJson() {}
+
+    public static ObjectNode toJson(Message message) {
+        ObjectNode json = Json.object();
+        json.put("jsonrpc", VERSION);
+        if (message instanceof Request r) {
+            json.set("id", r.id());
+            json.put("method", r.method());
+            json.set("params", r.params());
+        } else if (message instanceof Response r) {
+            json.set("id", r.id());
+            json.set("result", r.result());
+        } else if (message instanceof ErrorReply e) {
+            json.set("id", e.id());
+            ObjectNode error = json.putObject("error");
+            error.put("code", e.code());
+            error.put("message", e.message());
+            error.set("data", e.data());
+        } else if (message instanceof Event e) {
+            json.put("method", Event.METHOD);
+            ObjectNode params = json.putObject("params");
+            params.set("id", e.id());
+            params.setAll(e.body());
+        }
+        return json;
+    }
+
+    /** Reads a request a client sent. The {@code jsonrpc} member is optional; if present it must be "2.0". */
+    public static Request toRequest(JsonNode json) throws ProtocolException {
+        if (!json.isObject()) {
+            throw new ProtocolException(ErrorCode.INVALID_REQUEST,
+                    "expected a JSON object like {\"id\":1,\"method\":\"ping\"}, got " + kind(json));
+        }
+        JsonNode id = json.path("id");
+        if (id.isMissingNode()) {
+            id = NullNode.getInstance();
+        } else if (!(id.isNull() || id.isIntegralNumber() || id.isTextual())) {
+            throw new ProtocolException(ErrorCode.INVALID_REQUEST,
+                    "\"id\" must be a number, a string or null, got " + kind(id));
+        }
+        JsonNode version = json.path("jsonrpc");
+        if (!version.isMissingNode() && !VERSION.equals(version.asText(null))) {
+            throw new ProtocolException(ErrorCode.INVALID_REQUEST,
+                    "\"jsonrpc\" must be \"2.0\" when present, got " + version, id);
+        }
+        JsonNode method = json.path("method");
+        if (!method.isTextual() || method.asText().isEmpty()) {
+            throw new ProtocolException(ErrorCode.INVALID_REQUEST,
+                    "missing \"method\": send an object like {\"id\":1,\"method\":\"ping\"}", id);
+        }
+        JsonNode params = json.path("params");
+        if (params.isMissingNode() || params.isNull()) {
+            return new Request(id, method.asText(), null);
+        }
+        if (!params.isObject()) {
+            throw new ProtocolException(ErrorCode.INVALID_PARAMS,
+                    "\"params\" must be an object, got " + kind(params), id);
+        }
+        return new Request(id, method.asText(), (ObjectNode) params);
+    }
+
+    /** Reads what the daemon sent back: a response, an error or an event. */
+    public static Message toReply(JsonNode json) throws ProtocolException {
+        if (!json.isObject()) {
+            throw new ProtocolException(ErrorCode.INVALID_REQUEST, "expected a JSON object, got " + kind(json));
+        }
+        if (Event.METHOD.equals(json.path("method").asText(null))) {
+            JsonNode params = json.path("params");
+            if (!params.isObject()) {
+                throw new ProtocolException(ErrorCode.INVALID_REQUEST, "an event needs an object \"params\"");
+            }
+            ObjectNode body = ((ObjectNode) params).deepCopy();
+            JsonNode id = body.remove("id");
+            return new Event(id, body);
+        }
+        JsonNode id = json.path("id").isMissingNode() ? NullNode.getInstance() : json.get("id");
+        JsonNode error = json.path("error");
+        if (error.isObject()) {
+            JsonNode data = error.path("data");
+            return new ErrorReply(id, error.path("code").asInt(ErrorCode.INTERNAL_ERROR.code()),
+                    error.path("message").asText(""), data.isObject() ? (ObjectNode) data : null);
+        }
+        if (json.has("result")) {
+            return new Response(id, json.get("result"));
+        }
+        throw new ProtocolException(ErrorCode.INVALID_REQUEST, "a reply needs \"result\" or \"error\"");
+    }
+
+    static String kind(JsonNode node) {
+        return switch (node.getNodeType()) {
+            case ARRAY -> "an array";
+            case OBJECT -> "an object";
+            case STRING -> "a string";
+            case NUMBER -> "a number";
+            case BOOLEAN -> "a boolean";
+            case NULL -> "null";
+            default -> node.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+        };
+    }
+}
