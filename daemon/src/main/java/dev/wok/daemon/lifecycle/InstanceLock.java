@@ -27,7 +27,12 @@ public final class InstanceLock implements AutoCloseable {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException heldHere) {
+                lock = null; // another daemon in this very JVM (tests run several) holds it
+            }
             if (lock == null) {
                 channel.close();
                 OptionalLong pid = readPid(file);

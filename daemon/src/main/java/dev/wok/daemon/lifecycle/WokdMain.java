@@ -3,6 +3,7 @@ package dev.wok.daemon.lifecycle;
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wok.protocol.Json;
+import dev.wok.protocol.Terminal;
 import dev.wok.protocol.WokVersion;
 import dev.wok.protocol.paths.CurrentUser;
 import dev.wok.protocol.paths.WokPaths;

@@ -1,13 +1,13 @@
-package dev.wok.daemon.lifecycle;
+package dev.wok.protocol;
 
 import java.io.Console;
 import java.lang.reflect.Method;
 
-/** Whether wokd runs in a terminal (then it also logs to the console). */
-final class Terminal {
+/** Whether this process talks to a person at a terminal (colours, console logging) or to a pipe. */
+public final class Terminal {
     private Terminal() {}
 
-    static boolean interactive() {
+    public static boolean interactive() {
         Console console = System.console();
         if (console == null) {
             return false;

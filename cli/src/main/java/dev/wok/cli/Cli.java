@@ -1,0 +1,79 @@
+package dev.wok.cli;
+
+import dev.wok.cli.daemon.DaemonConnection;
+import dev.wok.cli.daemon.DaemonStopper;
+import dev.wok.protocol.client.DaemonErrorException;
+import dev.wok.protocol.client.DaemonUnavailableException;
+import java.io.PrintWriter;
+import java.time.Duration;
+import java.util.Locale;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import picocli.CommandLine;
+import picocli.CommandLine.Model.CommandSpec;
+
+/** What wok and wokd's client share: error reporting, option types and the stop command. */
+final class Cli {
+    private Cli() {}
+
+    static CommandLine configure(CommandLine commandLine, String name) {
+        return commandLine
+                .setExecutionExceptionHandler((e, cmd, parsed) -> report(cmd.getErr(), name, e))
+                .setCaseInsensitiveEnumValuesAllowed(true);
+    }
+
+    private static int report(PrintWriter err, String name, Exception e) {
+        int code;
+        String message;
+        if (e instanceof CliException cli) {
+            code = cli.exitCode();
+            message = cli.getMessage();
+        } else if (e instanceof DaemonUnavailableException unavailable) {
+            CliException mapped = DaemonConnection.unavailable(unavailable);
+            code = mapped.exitCode();
+            message = mapped.getMessage();
+        } else if (e instanceof DaemonErrorException daemon) {
+            code = ExitCodes.FAILURE;
+            message = "wokd refused: " + daemon.getMessage();
+        } else {
+            code = ExitCodes.FAILURE;
+            message = "unexpected error: " + e;
+        }
+        err.println(name + ": " + message);
+        err.flush();
+        return code;
+    }
+
+    static int stop(CliContext context, CommandSpec spec, Duration timeout) throws CliException {
+        DaemonStopper.Stopped stopped = DaemonStopper.stop(context.paths(), timeout);
+        PrintWriter out = spec.commandLine().getOut();
+        if (stopped.pid().isEmpty()) {
+            out.println("wokd is not running");
+        } else {
+            out.printf("wokd stopped (pid %d) in %d ms%n", stopped.pid().get(), stopped.took().toMillis());
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    /** Reads durations like {@code 500ms}, {@code 10s}, {@code 2m}; a bare number is seconds. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final Pattern FORMAT = Pattern.compile("(\\d+)(ms|s|m)?");
+
+        @Override
+        public Duration convert(String value) {
+            Matcher m = FORMAT.matcher(value.trim().toLowerCase(Locale.ROOT));
+            if (!m.matches()) {
+                throw new CommandLine.TypeConversionException(
+                        "'" + value + "' is not a duration; write it like 500ms, 10s or 2m");
+            }
+            long amount = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofSeconds(amount);
+            };
+        }
+    }
+}

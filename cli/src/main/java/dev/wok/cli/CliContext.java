@@ -1,0 +1,64 @@
+package dev.wok.cli;
+
+import dev.wok.protocol.Terminal;
+import dev.wok.protocol.paths.Platform;
+import dev.wok.protocol.paths.WokPaths;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * What a command reads from its surroundings, passed in rather than read from globals so that tests can
+ * run commands in-process against their own {@code WOK_HOME}.
+ *
+ * @param env the environment (WOK_HOME, WOK_SOCKET, NO_COLOR, ...)
+ * @param daemonCommand the command that runs the daemon in the foreground, {@code run} included
+ * @param colour whether to colour human output
+ */
+public record CliContext(Map<String, String> env, List<String> daemonCommand, boolean colour) {
+    /** Set by the launcher to its sibling {@code wokd} script. */
+    static final String WOKD_LAUNCHER_PROPERTY = "wok.wokd";
+    private static final String DAEMON_MAIN = "dev.wok.daemon.lifecycle.WokdMain";
+
+    public CliContext {
+        env = Map.copyOf(env);
+        daemonCommand = List.copyOf(daemonCommand);
+    }
+
+    public static CliContext fromProcess() {
+        Map<String, String> env = System.getenv();
+        boolean colour = Terminal.interactive() && !env.containsKey("NO_COLOR") && !"dumb".equals(env.get("TERM"));
+        return new CliContext(env, defaultDaemonCommand(), colour);
+    }
+
+    /** For tests: a daemon run from this JVM's class path, which then must hold the daemon module. */
+    public static CliContext forTests(Map<String, String> env) {
+        return new CliContext(env, javaDaemonCommand(), false);
+    }
+
+    public WokPaths paths() {
+        return WokPaths.resolve(env, Platform.current());
+    }
+
+    private static List<String> defaultDaemonCommand() {
+        String launcher = System.getProperty(WOKD_LAUNCHER_PROPERTY);
+        if (launcher != null && Files.isExecutable(Path.of(launcher))) {
+            return List.of(launcher, "run");
+        }
+        return javaDaemonCommand();
+    }
+
+    private static List<String> javaDaemonCommand() {
+        String java = ProcessHandle.current().info().command()
+                .orElse(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        List<String> command = new ArrayList<>();
+        command.add(java);
+        command.add("-cp");
+        command.add(System.getProperty("java.class.path"));
+        command.add(DAEMON_MAIN);
+        command.add("run");
+        return command;
+    }
+}
