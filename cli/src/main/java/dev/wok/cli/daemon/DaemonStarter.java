@@ -97,7 +97,12 @@ public final class DaemonStarter {
 
     private static FileLock lockUntil(FileChannel channel, long deadline) throws IOException, CliException {
         while (true) {
-            FileLock lock = channel.tryLock();
+            FileLock lock;
+            try {
+                lock = channel.tryLock();
+            } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
+                lock = null;
+            }
             if (lock != null) {
                 return lock;
             }

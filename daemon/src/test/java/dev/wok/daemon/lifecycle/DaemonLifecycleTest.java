@@ -1,0 +1,126 @@
+package dev.wok.daemon.lifecycle;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wok.daemon.testing.RawClient;
+import dev.wok.daemon.testing.TestDaemon;
+import dev.wok.protocol.paths.CurrentUser;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.channels.ServerSocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class DaemonLifecycleTest {
+    @TempDir
+    Path home;
+
+    @Test
+    void socket_is_owner_only_and_lock_names_the_pid() throws Exception {
+        try (Daemon daemon = TestDaemon.start(home)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(daemon.paths().socket())))
+                    .isEqualTo("rw-------");
+            assertThat(Files.readString(daemon.paths().lockFile()).trim())
+                    .isEqualTo(Long.toString(ProcessHandle.current().pid()));
+        }
+    }
+
+    @Test
+    void a_second_instance_is_refused_and_the_first_keeps_answering() throws Exception {
+        try (Daemon first = TestDaemon.start(home)) {
+            assertThatThrownBy(() -> TestDaemon.start(home))
+                    .isInstanceOfSatisfying(StartupException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(StartupException.Reason.ALREADY_RUNNING);
+                        assertThat(e.getMessage()).contains("already running (pid " + ProcessHandle.current().pid() + ")");
+                    });
+            try (RawClient client = RawClient.connect(first.paths().socket())) {
+                assertThat(client.send("{\"method\":\"ping\"}\n").readJson().path("result").path("pong").asBoolean()).isTrue();
+            }
+        }
+    }
+
+    @Test
+    void shutdown_answers_then_removes_the_socket_and_frees_the_lock() throws Exception {
+        Daemon daemon = TestDaemon.start(home);
+        try (RawClient client = RawClient.connect(daemon.paths().socket())) {
+            JsonNode reply = client.send("{\"id\":1,\"method\":\"shutdown\"}\n").readJson();
+            assertThat(reply.path("result").path("stopping").asBoolean()).isTrue();
+            assertThat(client.awaitClosed()).isTrue();
+        }
+        daemon.awaitStop();
+        assertThat(daemon.paths().socket()).doesNotExist();
+        try (Daemon again = TestDaemon.start(home)) {
+            assertThat(again.paths().socket()).exists();
+        }
+    }
+
+    @Test
+    void a_stale_socket_left_by_a_dead_daemon_is_replaced() throws Exception {
+        Path socket = TestDaemon.paths(home).socket();
+        try (ServerSocketChannel dead = ServerSocketChannel.open(StandardProtocolFamily.UNIX)) {
+            dead.bind(UnixDomainSocketAddress.of(socket)); // closing does not unlink: like a kill -9
+        }
+        assertThat(socket).exists();
+        try (Daemon daemon = TestDaemon.start(home); RawClient client = RawClient.connect(socket)) {
+            assertThat(client.send("{\"method\":\"ping\"}\n").readJson().path("result").path("pong").asBoolean()).isTrue();
+        }
+    }
+
+    @Test
+    void a_regular_file_at_the_socket_path_is_not_deleted() throws Exception {
+        Path socket = TestDaemon.paths(home).socket();
+        Files.writeString(socket, "precious");
+        assertThatThrownBy(() -> TestDaemon.start(home))
+                .isInstanceOf(StartupException.class).hasMessageContaining("is not a socket");
+        assertThat(Files.readString(socket, StandardCharsets.UTF_8)).isEqualTo("precious");
+    }
+
+    @Test
+    void a_group_or_world_writable_socket_directory_is_refused_with_the_fix() throws Exception {
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwxrwx"));
+        assertThatThrownBy(() -> TestDaemon.start(home))
+                .isInstanceOfSatisfying(StartupException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(StartupException.Reason.UNSAFE_SOCKET_DIRECTORY);
+                    assertThat(e.getMessage()).contains("writable by everyone").contains("chmod 700 " + home);
+                });
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxrwx---"));
+        assertThatThrownBy(() -> TestDaemon.start(home)).hasMessageContaining("writable by its group");
+    }
+
+    @Test
+    void a_socket_directory_owned_by_another_user_is_refused() throws Exception {
+        assumeThat(CurrentUser.uid()).as("only root can hand a directory to another user").isZero();
+        Path theirs = home.resolve("theirs");
+        Files.createDirectory(theirs, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+        Process chown = new ProcessBuilder("chown", "65534", theirs.toString()).inheritIO().start();
+        assertThat(chown.waitFor(10, TimeUnit.SECONDS)).isTrue();
+        assertThatThrownBy(() -> TestDaemon.start(theirs))
+                .isInstanceOf(StartupException.class).hasMessageContaining("belongs to uid 65534");
+    }
+
+    @Test
+    void a_missing_socket_directory_is_created_owner_only() throws Exception {
+        Path nested = home.resolve("a/b");
+        try (Daemon daemon = TestDaemon.start(nested)) {
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(nested))).isEqualTo("rwx------");
+        }
+    }
+
+    @Test
+    void a_socket_path_over_the_platform_limit_is_a_clear_error() {
+        Path deep = home.resolve("x".repeat(110));
+        assertThatThrownBy(() -> TestDaemon.start(deep))
+                .isInstanceOfSatisfying(StartupException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(StartupException.Reason.SOCKET_PATH_TOO_LONG);
+                    assertThat(e.getMessage()).contains("byte limit").contains("WOK_SOCKET");
+                });
+    }
+}
