@@ -1,0 +1,69 @@
+package dev.wok.e2e;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
+
+/** Finds and, after each test, kills the daemons a test started, so none outlives it. */
+final class DaemonProcesses {
+    private final List<Long> seen = new ArrayList<>();
+
+    static Map<String, String> env(Path home) {
+        return Map.of("WOK_HOME", home.toString());
+    }
+
+    /** The pid in the lock file of the daemon on {@code home}. */
+    OptionalLong pid(Path home) throws IOException {
+        Path lock = home.resolve("wokd.lock");
+        if (!Files.exists(lock)) {
+            return OptionalLong.empty();
+        }
+        String text = Files.readString(lock).trim();
+        if (text.isEmpty()) {
+            return OptionalLong.empty();
+        }
+        long pid = Long.parseLong(text);
+        seen.add(pid);
+        return OptionalLong.of(pid);
+    }
+
+    void track(long pid) {
+        seen.add(pid);
+    }
+
+    void killAll() {
+        for (long pid : seen) {
+            ProcessHandle.of(pid).ifPresent(p -> {
+                p.destroyForcibly();
+                p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
+            });
+        }
+    }
+
+    static boolean alive(long pid) {
+        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
+    }
+
+    /** A process's environment as NUL-separated NAME=value text (readable for our own uid's processes). */
+    static String environment(long pid) {
+        try {
+            return Files.readString(Path.of("/proc", Long.toString(pid), "environ"), java.nio.charset.StandardCharsets.UTF_8);
+        } catch (IOException | RuntimeException e) {
+            return "";
+        }
+    }
+
+    private static boolean zombie(long pid) {
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
+        } catch (IOException | RuntimeException e) {
+            return false;
+        }
+    }
+}

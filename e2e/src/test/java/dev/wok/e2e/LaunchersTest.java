@@ -1,0 +1,109 @@
+package dev.wok.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * The shell launchers against the jars this build packaged, and an install into a temporary prefix:
+ * what a user types. Runs in {@code verify}; skipped when the jars were not packaged (plain {@code test}).
+ */
+class LaunchersTest {
+    @TempDir
+    Path home;
+
+    Path scripts;
+    final DaemonProcesses daemons = new DaemonProcesses();
+
+    @BeforeEach
+    void findScripts() {
+        Path root = Path.of(System.getProperty("wok.repo.root", "..")).toAbsolutePath().normalize();
+        scripts = root.resolve("scripts");
+        assumeThat(root.resolve("cli/target/wok-cli.jar")).as("packaged jars (run 'verify', not 'test')").exists();
+        assumeThat(root.resolve("daemon/target/wok-daemon.jar")).exists();
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        run(scripts.resolve("wokd"), Map.of(), "stop");
+        daemons.killAll();
+    }
+
+    @Test
+    void wokd_start_then_wok_status_then_wok_stop() throws Exception {
+        Result start = run(scripts.resolve("wokd"), Map.of(), "start");
+        assertThat(start.exit).as(start.output).isZero();
+        long pid = daemons.pid(home).orElseThrow();
+        assertThat(start.output).contains("wokd started (pid " + pid + ")");
+
+        Result status = run(scripts.resolve("wok"), Map.of("NO_COLOR", "1"), "status");
+        assertThat(status.exit).as(status.output).isZero();
+        assertThat(status.output).contains("disabled").contains("pid " + pid);
+
+        Result stop = run(scripts.resolve("wok"), Map.of(), "stop");
+        assertThat(stop.exit).isZero();
+        assertThat(DaemonProcesses.alive(pid)).isFalse();
+        assertThat(run(scripts.resolve("wokd"), Map.of(), "status").exit).isEqualTo(3);
+    }
+
+    @Test
+    void the_cli_loads_no_netty_logback_or_sqlite_class() throws Exception {
+        assertThat(run(scripts.resolve("wokd"), Map.of(), "start").exit).isZero();
+        daemons.pid(home);
+        Result status = run(scripts.resolve("wok"), Map.of("WOK_JAVA_OPTS", "-verbose:class"), "status");
+        assertThat(status.exit).isZero();
+        assertThat(status.output).contains("dev.wok.cli.WokMain");
+        assertThat(status.output).doesNotContain("io.netty").doesNotContain("ch.qos.logback").doesNotContain("org.sqlite");
+    }
+
+    @Test
+    void install_puts_working_commands_in_the_prefix() throws Exception {
+        Path prefix = home.resolve("prefix");
+        Process install = new ProcessBuilder("sh", scripts.resolve("install.sh").toString(), "--prefix", prefix.toString())
+                .redirectErrorStream(true).start();
+        String output = new String(install.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(install.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        assertThat(install.exitValue()).as(output).isZero();
+        assertThat(prefix.resolve("bin/wok")).isSymbolicLink();
+
+        Result version = run(prefix.resolve("bin/wok"), Map.of(), "--version");
+        assertThat(version.exit).as(version.output).isZero();
+        assertThat(version.output).startsWith("wok ");
+        Result start = run(prefix.resolve("bin/wokd"), Map.of(), "start");
+        assertThat(start.exit).as(start.output).isZero();
+        daemons.pid(home);
+        assertThat(run(prefix.resolve("bin/wok"), Map.of(), "ping").output).contains("pong");
+        assertThat(run(prefix.resolve("bin/wokd"), Map.of(), "stop").exit).isZero();
+    }
+
+    private Result run(Path launcher, Map<String, String> extraEnv, String... args) throws Exception {
+        List<String> command = new ArrayList<>();
+        command.add(launcher.toString());
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("WOK_HOME", home.toString());
+        builder.environment().putAll(extraEnv);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+
+    record Result(int exit, String output) {}
+
+    static boolean exists(Path p) {
+        return Files.exists(p);
+    }
+}
