@@ -1,0 +1,17 @@
+#!/bin/sh
+# Builds wok and runs its benchmarks; results go to stdout as Markdown tables for docs/BENCHMARKS.md.
+#   bench/run.sh [ipc|startup|all] [seconds-per-ipc-run]
+set -eu
+root=$(cd "$(dirname "$0")/.." && pwd)
+cd "$root"
+./mvnw -q -B package -DskipTests
+cp="$root/bench/target/wok-bench.jar:$root/bench/target/lib/*"
+java=${WOK_JAVA:-java}
+what=${1:-all}
+seconds=${2:-5}
+if [ "$what" = ipc ] || [ "$what" = all ]; then
+    "$java" -XX:+UseSerialGC -Dwok.repo.root="$root" -cp "$cp" dev.wok.bench.IpcBench "$seconds"
+fi
+if [ "$what" = startup ] || [ "$what" = all ]; then
+    "$java" -Dwok.repo.root="$root" -cp "$cp" dev.wok.bench.StartupBench 20
+fi

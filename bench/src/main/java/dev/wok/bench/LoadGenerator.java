@@ -1,0 +1,141 @@
+package dev.wok.bench;
+
+import dev.wok.protocol.binary.FrameHeader;
+import dev.wok.protocol.binary.FrameKind;
+import java.io.IOException;
+import java.net.StandardProtocolFamily;
+import java.net.UnixDomainSocketAddress;
+import java.nio.ByteBuffer;
+import java.nio.channels.SocketChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * Closed-loop load: each client thread sends one request, waits for its answer, repeats, for a fixed
+ * time after a warm-up. Records every round trip's latency. Same client code for wokd and the echo
+ * reference, so the difference is the server.
+ */
+final class LoadGenerator {
+    enum Framing { LINES, FRAMES }
+
+    record Result(long requests, double seconds, long[] latenciesNanos) {
+        double throughput() {
+            return requests / seconds;
+        }
+
+        double percentileMicros(double p) {
+            if (latenciesNanos.length == 0) {
+                return Double.NaN;
+            }
+            int index = (int) Math.min(latenciesNanos.length - 1, Math.ceil(p / 100.0 * latenciesNanos.length) - 1);
+            return latenciesNanos[Math.max(0, index)] / 1000.0;
+        }
+    }
+
+    private LoadGenerator() {}
+
+    static Result run(Path socket, Framing framing, String method, int clients, Duration warmup, Duration measure)
+            throws Exception {
+        AtomicBoolean recording = new AtomicBoolean();
+        AtomicBoolean stop = new AtomicBoolean();
+        CountDownLatch done = new CountDownLatch(clients);
+        List<long[]> perClient = new ArrayList<>();
+        long[] counts = new long[clients];
+        Throwable[] failure = new Throwable[1];
+        for (int c = 0; c < clients; c++) {
+            int clientNo = c;
+            long[] latencies = new long[4_000_000 / clients + 1000];
+            perClient.add(latencies);
+            Thread thread = new Thread(() -> {
+                try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    channel.connect(UnixDomainSocketAddress.of(socket));
+                    byte[] request = request(framing, method);
+                    ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+                    int n = 0;
+                    while (!stop.get()) {
+                        long begin = System.nanoTime();
+                        channel.write(ByteBuffer.wrap(request));
+                        readOne(channel, in, framing);
+                        long took = System.nanoTime() - begin;
+                        if (recording.get() && n < latencies.length) {
+                            latencies[n++] = took;
+                        }
+                    }
+                    counts[clientNo] = n;
+                } catch (Throwable t) {
+                    failure[0] = t;
+                } finally {
+                    done.countDown();
+                }
+            }, "load-" + c);
+            thread.setDaemon(true);
+            thread.start();
+        }
+        Thread.sleep(warmup.toMillis());
+        recording.set(true);
+        long begin = System.nanoTime();
+        Thread.sleep(measure.toMillis());
+        recording.set(false);
+        double seconds = (System.nanoTime() - begin) / 1e9;
+        stop.set(true);
+        done.await();
+        if (failure[0] != null) {
+            throw new IllegalStateException("a load client failed", failure[0]);
+        }
+        long total = Arrays.stream(counts).sum();
+        long[] all = new long[(int) total];
+        int at = 0;
+        for (int c = 0; c < clients; c++) {
+            System.arraycopy(perClient.get(c), 0, all, at, (int) counts[c]);
+            at += (int) counts[c];
+        }
+        Arrays.sort(all);
+        return new Result(total, seconds, all);
+    }
+
+    private static byte[] request(Framing framing, String method) {
+        String json = "{\"id\":1,\"method\":\"" + method + "\"}";
+        if (framing == Framing.LINES) {
+            return (json + "\n").getBytes(StandardCharsets.UTF_8);
+        }
+        byte[] payload = json.getBytes(StandardCharsets.UTF_8);
+        ByteBuffer frame = ByteBuffer.allocate(FrameHeader.LENGTH + payload.length);
+        new FrameHeader(FrameKind.REQUEST, 1, true, payload.length).encode(frame);
+        return frame.put(payload).array();
+    }
+
+    /** Reads exactly one answer: up to a newline, or one header and its payload. */
+    private static void readOne(SocketChannel channel, ByteBuffer in, Framing framing) throws IOException {
+        in.clear();
+        if (framing == Framing.LINES) {
+            while (true) {
+                int before = in.position();
+                if (channel.read(in) < 0) {
+                    throw new IOException("server closed the connection");
+                }
+                for (int i = before; i < in.position(); i++) {
+                    if (in.get(i) == '\n') {
+                        return;
+                    }
+                }
+            }
+        }
+        while (in.position() < FrameHeader.LENGTH) {
+            if (channel.read(in) < 0) {
+                throw new IOException("server closed the connection");
+            }
+        }
+        int length = in.getInt(12);
+        while (in.position() < FrameHeader.LENGTH + length) {
+            if (channel.read(in) < 0) {
+                throw new IOException("server closed the connection");
+            }
+        }
+    }
+}
