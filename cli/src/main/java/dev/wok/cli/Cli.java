@@ -1,7 +1,6 @@
 package dev.wok.cli;
 
 import dev.wok.cli.daemon.DaemonConnection;
-import dev.wok.cli.daemon.DaemonStopper;
 import dev.wok.protocol.client.DaemonErrorException;
 import dev.wok.protocol.client.DaemonUnavailableException;
 import java.io.PrintWriter;
@@ -10,9 +9,8 @@ import java.util.Locale;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import picocli.CommandLine;
-import picocli.CommandLine.Model.CommandSpec;
 
-/** What wok and wokd's client share: error reporting, option types and the stop command. */
+/** What wok and wokd's client share: error reporting and option types. */
 final class Cli {
     private Cli() {}
 
@@ -42,18 +40,6 @@ final class Cli {
         err.println(name + ": " + message);
         err.flush();
         return code;
-    }
-
-    static int stop(CliContext context, CommandSpec spec, Duration timeout) throws CliException {
-        DaemonStopper.Stopped stopped = DaemonStopper.stop(context.paths(), timeout);
-        PrintWriter out = spec.commandLine().getOut();
-        if (stopped.pid().isEmpty()) {
-            out.println("wokd is not running");
-        } else {
-            out.printf("wokd stopped (pid %d) in %d ms%n", stopped.pid().get(), stopped.took().toMillis());
-        }
-        out.flush();
-        return ExitCodes.OK;
     }
 
     /** Reads durations like {@code 500ms}, {@code 10s}, {@code 2m}; a bare number is seconds. */

@@ -3,7 +3,6 @@ package dev.wok.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wok.cli.daemon.DaemonConnection;
-import dev.wok.cli.daemon.DaemonStopper;
 import dev.wok.cli.status.StatusView;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.Methods;
@@ -25,15 +24,10 @@ import picocli.CommandLine.Spec;
         description = "Talk to wokd, the wok sync daemon.",
         footer = {"", "Environment: WOK_HOME (one directory for socket, config and state), WOK_SOCKET, NO_COLOR.",
                 "Exit codes: 0 ok, 1 failure, 2 usage, 3 wokd not running, 4 wokd not answering."},
-        subcommands = {WokMain.Ping.class, WokMain.Status.class, WokMain.Stop.class})
-public final class WokMain implements Runnable {
-    final CliContext context;
-
-    @Spec
-    CommandSpec spec;
-
+        subcommands = {WokMain.Ping.class, WokMain.Status.class, StopCommand.class})
+public final class WokMain extends TopLevelCommand {
     public WokMain(CliContext context) {
-        this.context = context;
+        super(context);
     }
 
     public static void main(String[] args) {
@@ -42,12 +36,6 @@ public final class WokMain implements Runnable {
 
     public static CommandLine commandLine(CliContext context) {
         return Cli.configure(new CommandLine(new WokMain(context)), "wok");
-    }
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
     @Command(name = "ping", mixinStandardHelpOptions = true, description = "Check that wokd answers, and how fast.")
@@ -60,7 +48,7 @@ public final class WokMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            try (WokClient client = DaemonConnection.open(parent.context.paths())) {
+            try (WokClient client = DaemonConnection.open(parent.context().paths())) {
                 long begin = System.nanoTime();
                 client.call(Methods.PING, Json.object(), DaemonConnection.CALL_TIMEOUT);
                 Duration took = Duration.ofNanos(System.nanoTime() - begin);
@@ -90,7 +78,7 @@ public final class WokMain implements Runnable {
             PrintWriter out = spec.commandLine().getOut();
             JsonNode status;
             try {
-                status = DaemonConnection.call(parent.context.paths(), Methods.STATUS, Json.object());
+                status = DaemonConnection.call(parent.context().paths(), Methods.STATUS, Json.object());
             } catch (DaemonUnavailableException e) {
                 CliException failure = DaemonConnection.unavailable(e);
                 if (json) {
@@ -107,29 +95,10 @@ public final class WokMain implements Runnable {
             if (json) {
                 out.println(Json.mapper().writeValueAsString(status));
             } else {
-                out.print(StatusView.render(status, parent.context.colour()));
+                out.print(StatusView.render(status, parent.context().colour()));
             }
             out.flush();
             return ExitCodes.OK;
-        }
-    }
-
-    @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = "Stop wokd gracefully and wait until it is gone. Succeeds when it was not running.")
-    static final class Stop implements Callable<Integer> {
-        @ParentCommand
-        WokMain parent;
-
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--timeout", defaultValue = "10s", converter = Cli.DurationConverter.class, paramLabel = "DURATION",
-                description = "How long to wait for the process to exit (default: ${DEFAULT-VALUE}).")
-        Duration timeout;
-
-        @Override
-        public Integer call() throws Exception {
-            return Cli.stop(parent.context, spec, timeout);
         }
     }
 

@@ -23,20 +23,15 @@ import picocli.CommandLine.Unmatched;
  * {@code wokd start|stop|status}: managing the daemon from a shell, without loading it. {@code wokd run}
  * is the daemon itself; the launcher runs it directly, and this class only forwards to it.
  */
-@Command(name = "wokd", mixinStandardHelpOptions = true, versionProvider = WokMain.Version.class,
+@Command(name = "wokd", mixinStandardHelpOptions = true, versionProvider = WokdClientMain.Version.class,
         description = "Start, stop and check wokd, the wok sync daemon.",
         footer = {"", "Environment: WOK_HOME (one directory for socket, config and state), WOK_SOCKET.",
                 "Exit codes: 0 ok, 1 failure, 2 usage; 'status' exits 3 when not running, 4 when not answering."},
-        subcommands = {WokdClientMain.Start.class, WokdClientMain.Stop.class, WokdClientMain.Status.class,
+        subcommands = {WokdClientMain.Start.class, StopCommand.class, WokdClientMain.Status.class,
                 WokdClientMain.Run.class})
-public final class WokdClientMain implements Runnable {
-    final CliContext context;
-
-    @Spec
-    CommandSpec spec;
-
+public final class WokdClientMain extends TopLevelCommand {
     public WokdClientMain(CliContext context) {
-        this.context = context;
+        super(context);
     }
 
     public static void main(String[] args) {
@@ -45,12 +40,6 @@ public final class WokdClientMain implements Runnable {
 
     public static CommandLine commandLine(CliContext context) {
         return Cli.configure(new CommandLine(new WokdClientMain(context)), "wokd");
-    }
-
-    @Override
-    public void run() {
-        spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true,
@@ -69,7 +58,7 @@ public final class WokdClientMain implements Runnable {
 
         @Override
         public Integer call() throws Exception {
-            CliContext context = parent.context;
+            CliContext context = parent.context();
             DaemonStarter.Started started = new DaemonStarter(context.paths(), context.daemonCommand(), context.env())
                     .start(timeout);
             PrintWriter out = spec.commandLine().getOut();
@@ -81,25 +70,6 @@ public final class WokdClientMain implements Runnable {
             }
             out.flush();
             return ExitCodes.OK;
-        }
-    }
-
-    @Command(name = "stop", mixinStandardHelpOptions = true,
-            description = "Stop wokd gracefully and wait until it is gone. Succeeds when it was not running.")
-    static final class Stop implements Callable<Integer> {
-        @ParentCommand
-        WokdClientMain parent;
-
-        @Spec
-        CommandSpec spec;
-
-        @Option(names = "--timeout", defaultValue = "10s", converter = Cli.DurationConverter.class, paramLabel = "DURATION",
-                description = "How long to wait for the process to exit (default: ${DEFAULT-VALUE}).")
-        Duration timeout;
-
-        @Override
-        public Integer call() throws Exception {
-            return Cli.stop(parent.context, spec, timeout);
         }
     }
 
@@ -117,7 +87,7 @@ public final class WokdClientMain implements Runnable {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             try {
-                JsonNode status = DaemonConnection.call(parent.context.paths(), Methods.STATUS, Json.object());
+                JsonNode status = DaemonConnection.call(parent.context().paths(), Methods.STATUS, Json.object());
                 out.printf("wokd is running (pid %d, up %d s, state %s)%n", status.path("pid").asLong(),
                         status.path("uptime_ms").asLong() / 1000, status.path("state").asText());
                 out.flush();
@@ -144,10 +114,10 @@ public final class WokdClientMain implements Runnable {
         @Override
         public Integer call() throws Exception {
             // The launcher normally runs the daemon directly; reaching here costs one more JVM.
-            List<String> command = new java.util.ArrayList<>(parent.context.daemonCommand());
+            List<String> command = new java.util.ArrayList<>(parent.context().daemonCommand());
             command.addAll(args);
             ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
-            builder.environment().putAll(parent.context.env());
+            builder.environment().putAll(parent.context().env());
             return builder.start().waitFor();
         }
     }
