@@ -16,6 +16,9 @@ import java.util.regex.Pattern;
  * installed, redis-benchmark PING over a Unix socket. Usage: {@code IpcBench [seconds]}.
  */
 public final class IpcBench {
+    /** {@code -Dbench.wokdOnly=true} skips the references, for quick before/after runs while tuning. */
+    private static final boolean WOKD_ONLY = Boolean.getBoolean("bench.wokdOnly");
+
     private IpcBench() {}
 
     public static void main(String[] args) throws Exception {
@@ -39,15 +42,19 @@ public final class IpcBench {
                 for (int clients : new int[] {1, 100}) {
                     rows.add(row("wokd ping", framing, clients,
                             LoadGenerator.run(wokdSocket, framing, "ping", clients, warmup, measure)));
-                    rows.add(row("netty echo (ref)", framing, clients,
-                            LoadGenerator.run(echoSocket, framing, "ping", clients, warmup, measure)));
+                    if (!WOKD_ONLY) {
+                        rows.add(row("netty echo (ref)", framing, clients,
+                                LoadGenerator.run(echoSocket, framing, "ping", clients, warmup, measure)));
+                    }
                 }
                 rows.add(row("wokd status", framing, 100,
                         LoadGenerator.run(wokdSocket, framing, "status", 100, warmup, measure)));
                 Processes.stop(echo);
                 echo = null;
             }
-            rows.addAll(redis(work));
+            if (!WOKD_ONLY) {
+                rows.addAll(redis(work));
+            }
             long rss = rssKiB(wokd.pid());
             System.out.println();
             System.out.println("| server | framing | clients | req/s | p50 µs | p99 µs |");

@@ -4,7 +4,9 @@ import com.fasterxml.jackson.core.JsonFactory;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.core.StreamReadFeature;
 import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectWriter;
 import com.fasterxml.jackson.databind.json.JsonMapper;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -26,7 +28,14 @@ public final class Json {
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
 
+    /** Resolved once: writing through the mapper with a runtime type re-resolves it on every call. */
+    private static final ObjectWriter TREE_WRITER = MAPPER.writerFor(JsonNode.class);
+
     private Json() {}
+
+    public static ObjectWriter treeWriter() {
+        return TREE_WRITER;
+    }
 
     public static ObjectMapper mapper() {
         return MAPPER;

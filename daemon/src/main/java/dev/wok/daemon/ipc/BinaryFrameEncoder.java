@@ -25,7 +25,7 @@ final class BinaryFrameEncoder extends MessageToByteEncoder<Message> {
         int headerIndex = out.writerIndex();
         out.writeZero(FrameHeader.LENGTH);
         try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
-            Json.mapper().writeValue((java.io.OutputStream) stream, MessageJson.toJson(message));
+            Json.treeWriter().writeValue((java.io.OutputStream) stream, MessageJson.toJson(message));
         }
         int payloadLength = out.writerIndex() - headerIndex - FrameHeader.LENGTH;
         byte[] header = BinaryFrames.header(message, payloadLength).toBytes();

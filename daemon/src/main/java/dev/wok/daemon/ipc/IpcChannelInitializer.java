@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.LineBasedFrameDecoder;
-import io.netty.handler.flush.FlushConsolidationHandler;
 import java.io.IOException;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
@@ -21,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * Assembles every client pipeline, in one place. A connection starts as
  * {@code sniffer → errors}; the sniffer then calls {@link #installFraming}, which makes it
  * <pre>
- *   JSON lines: sniffer → lines (LineBasedFrameDecoder) → json-decoder → json-encoder → errors → flush → dispatcher
- *   binary:     sniffer → frames (BinaryFrameDecoder)   → frame-encoder               → errors → flush → dispatcher
+ *   JSON lines: sniffer → lines (LineBasedFrameDecoder) → json-decoder → json-encoder → errors → dispatcher
+ *   binary:     sniffer → frames (BinaryFrameDecoder)   → frame-encoder               → errors → dispatcher
  * </pre>
  * and removes itself.
  * A peer running as another user (root excepted) is refused before any of it.
@@ -73,8 +72,7 @@ final class IpcChannelInitializer extends ChannelInitializer<Channel> {
             pipeline.addAfter(after, "frames", new BinaryFrameDecoder(limits.maxFramePayload()));
             pipeline.addAfter("frames", "frame-encoder", BinaryFrameEncoder.INSTANCE);
         }
-        pipeline.addAfter("errors", "flush", new FlushConsolidationHandler(256, true));
-        pipeline.addAfter("flush", "dispatcher", dispatcher);
+        pipeline.addAfter("errors", "dispatcher", dispatcher);
     }
 
     private static OptionalInt peerUid(Channel channel) {

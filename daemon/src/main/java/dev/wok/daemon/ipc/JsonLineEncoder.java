@@ -21,7 +21,7 @@ final class JsonLineEncoder extends MessageToByteEncoder<Message> {
     @Override
     protected void encode(ChannelHandlerContext ctx, Message message, ByteBuf out) throws Exception {
         try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
-            Json.mapper().writeValue((java.io.OutputStream) stream, MessageJson.toJson(message));
+            Json.treeWriter().writeValue((java.io.OutputStream) stream, MessageJson.toJson(message));
         }
         out.writeByte('\n');
     }

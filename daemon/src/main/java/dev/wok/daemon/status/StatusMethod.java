@@ -22,12 +22,14 @@ public final class StatusMethod implements MethodHandler {
     private final IntSupplier clients;
     private final Supplier<ProcessStats> stats;
     private final Clock clock;
+    private final String startedAt;
 
     public StatusMethod(DaemonInfo info, IntSupplier clients, Supplier<ProcessStats> stats, Clock clock) {
         this.info = info;
         this.clients = clients;
         this.stats = stats;
         this.clock = clock;
+        this.startedAt = info.startedAt().toString();
     }
 
     @Override
@@ -38,7 +40,7 @@ public final class StatusMethod implements MethodHandler {
         status.put("state", STATE_DISABLED);
         status.put("version", info.version());
         status.put("pid", info.pid());
-        status.put("started_at", info.startedAt().toString());
+        status.put("started_at", startedAt);
         status.put("uptime_ms", Duration.between(info.startedAt(), clock.instant()).toMillis());
         status.put("clients", clients.getAsInt());
         status.put("heap_used_bytes", memory.heapUsedBytes());

@@ -48,7 +48,7 @@ public final class BinaryFrames {
 
     public static byte[] payload(Message message) {
         try {
-            return Json.mapper().writeValueAsBytes(MessageJson.toJson(message));
+            return Json.treeWriter().writeValueAsBytes(MessageJson.toJson(message));
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException(e);
         }

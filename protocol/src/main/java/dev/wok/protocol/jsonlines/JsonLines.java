@@ -36,7 +36,7 @@ public final class JsonLines {
     /** The message as one line, terminator included. */
     public static byte[] encode(Message message) {
         try {
-            byte[] json = Json.mapper().writeValueAsBytes(MessageJson.toJson(message));
+            byte[] json = Json.treeWriter().writeValueAsBytes(MessageJson.toJson(message));
             byte[] line = new byte[json.length + 1];
             System.arraycopy(json, 0, line, 0, json.length);
             line[json.length] = '\n';

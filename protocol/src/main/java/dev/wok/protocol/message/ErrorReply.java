@@ -30,10 +30,6 @@ public record ErrorReply(JsonNode id, int code, String message, ObjectNode data)
         return of(e.requestId(), e.code(), e.getMessage());
     }
 
-    @Override
-    public ObjectNode data() {
-        return data.deepCopy();
-    }
 
     public Optional<ErrorCode> errorCode() {
         return ErrorCode.of(code);

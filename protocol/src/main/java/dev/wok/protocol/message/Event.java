@@ -17,8 +17,4 @@ public record Event(JsonNode id, ObjectNode body) implements Message {
         body = body == null ? Json.object() : body.deepCopy();
     }
 
-    @Override
-    public ObjectNode body() {
-        return body.deepCopy();
-    }
 }

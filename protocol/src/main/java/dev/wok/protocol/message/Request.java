@@ -14,8 +14,4 @@ public record Request(JsonNode id, String method, ObjectNode params) implements 
         params = params == null ? Json.object() : params.deepCopy();
     }
 
-    @Override
-    public ObjectNode params() {
-        return params.deepCopy();
-    }
 }

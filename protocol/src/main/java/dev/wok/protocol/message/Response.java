@@ -10,8 +10,4 @@ public record Response(JsonNode id, JsonNode result) implements Message {
         result = result == null ? NullNode.getInstance() : result.deepCopy();
     }
 
-    @Override
-    public JsonNode result() {
-        return result.deepCopy();
-    }
 }
