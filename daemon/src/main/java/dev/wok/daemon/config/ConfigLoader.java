@@ -1,0 +1,228 @@
+package dev.wok.daemon.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import java.io.IOException;
+import java.net.URI;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Iterator;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Reads config.toml (DESIGN 4.7): every key optional, environment over file. Strict: an unknown key or
+ * a bad value is an error naming the key, the file and what is allowed, because a typo that silently
+ * disabled sync would be found only when data failed to arrive.
+ */
+public final class ConfigLoader {
+    public static final String WOK_UPSTREAM_URL = "WOK_UPSTREAM_URL";
+    public static final String WOK_UPSTREAM_TOKEN = "WOK_UPSTREAM_TOKEN";
+
+    private static final TomlMapper TOML = new TomlMapper();
+    private static final long MAX_MS = Duration.ofHours(24).toMillis();
+
+    private ConfigLoader() {}
+
+    /** Loads {@code file} (a missing file means all defaults) and applies the environment. */
+    public static WokConfig load(Path file, Map<String, String> env) throws ConfigException {
+        String text;
+        try {
+            text = Files.readString(file);
+        } catch (NoSuchFileException e) {
+            text = "";
+        } catch (IOException e) {
+            throw new ConfigException("cannot read config " + file + ": " + e.getMessage(), e);
+        }
+        return parse(text, file.toString(), env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
+    }
+
+    static WokConfig parse(String toml, String source, Map<String, String> env, Path home) throws ConfigException {
+        JsonNode root;
+        try {
+            root = toml.isBlank() ? TOML.createObjectNode() : TOML.readTree(toml);
+        } catch (JsonProcessingException e) {
+            throw new ConfigException("config " + source + " is not valid TOML: " + e.getOriginalMessage()
+                    + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
+        }
+        Section top = new Section((ObjectNode) root, "", source).allow("upstream", "daemon");
+        Section upstream = top.section("upstream").allow("url", "token", "token_file", "retry", "heartbeat");
+        Section retry = upstream.section("retry").allow("base_ms", "multiplier", "cap_ms", "max_attempts", "connect_timeout_ms");
+        Section heartbeat = upstream.section("heartbeat").allow("interval_ms", "timeout_ms");
+        Section daemon = top.section("daemon").allow("autostart");
+
+        RetryPolicy d = RetryPolicy.DEFAULTS;
+        Duration base = retry.millis("base_ms", 1, d.base());
+        Duration cap = retry.millis("cap_ms", 1, d.cap());
+        if (cap.compareTo(base) < 0) {
+            throw retry.invalid("cap_ms", "must be at least base_ms (" + base.toMillis() + ")", cap.toMillis());
+        }
+        RetryPolicy retryPolicy = new RetryPolicy(base, retry.decimal("multiplier", 1.0, 10.0, d.multiplier()), cap,
+                (int) retry.whole("max_attempts", 1, 1000, d.maxAttempts()),
+                retry.millis("connect_timeout_ms", 100, d.connectTimeout()));
+        Duration interval = heartbeat.millis("interval_ms", 100, HeartbeatPolicy.DEFAULTS.interval());
+        Duration timeout = heartbeat.millis("timeout_ms", 100, HeartbeatPolicy.DEFAULTS.timeout());
+        if (timeout.compareTo(interval) <= 0) {
+            throw heartbeat.invalid("timeout_ms", "must be longer than interval_ms (" + interval.toMillis()
+                    + "), or a quiet but healthy connection would be declared dead", timeout.toMillis());
+        }
+
+        Optional<String> envUrl = nonBlank(env.get(WOK_UPSTREAM_URL));
+        Optional<String> urlText = envUrl.isPresent() ? envUrl : upstream.text("url");
+        String urlSource = envUrl.isPresent() ? WOK_UPSTREAM_URL : upstream.where("url");
+        Optional<URI> url = urlText.isEmpty() ? Optional.empty() : Optional.of(upstreamUri(urlText.get(), urlSource));
+        Optional<String> envToken = nonBlank(env.get(WOK_UPSTREAM_TOKEN));
+        Optional<String> token = envToken.isPresent() ? envToken : upstream.text("token");
+        Optional<Path> tokenFile = upstream.text("token_file").map(p -> expandHome(p, home));
+        if (upstream.has("token") && tokenFile.isPresent()) {
+            throw new ConfigException("config " + source + ": set upstream.token or upstream.token_file, not both");
+        }
+        return new WokConfig(new UpstreamConfig(url, token, tokenFile, retryPolicy, new HeartbeatPolicy(interval, timeout)),
+                daemon.bool("autostart", true));
+    }
+
+    private static URI upstreamUri(String text, String where) throws ConfigException {
+        URI uri;
+        try {
+            uri = new URI(text);
+        } catch (URISyntaxException e) {
+            throw new ConfigException(where + " is not a URL: " + e.getMessage());
+        }
+        String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
+        if (!scheme.equals("ws") && !scheme.equals("wss")) {
+            throw new ConfigException(where + " must be a ws:// or wss:// URL, e.g. ws://127.0.0.1:7890/sync; got "
+                    + UpstreamConfig.redact(uri));
+        }
+        if (uri.getHost() == null) {
+            throw new ConfigException(where + " has no host: " + UpstreamConfig.redact(uri));
+        }
+        return uri;
+    }
+
+    private static Path expandHome(String path, Path home) {
+        if (path.equals("~")) {
+            return home;
+        }
+        return path.startsWith("~/") ? home.resolve(path.substring(2)) : Path.of(path);
+    }
+
+    private static Optional<String> nonBlank(String value) {
+        return value == null || value.isBlank() ? Optional.empty() : Optional.of(value);
+    }
+
+    /** One table of the file, read strictly. */
+    private static final class Section {
+        private final ObjectNode node;
+        private final String path;
+        private final String source;
+
+        Section(ObjectNode node, String path, String source) {
+            this.node = node;
+            this.path = path;
+            this.source = source;
+        }
+
+        Section allow(String... keys) throws ConfigException {
+            Set<String> allowed = Set.of(keys);
+            for (Iterator<String> it = node.fieldNames(); it.hasNext(); ) {
+                String key = it.next();
+                if (!allowed.contains(key)) {
+                    throw new ConfigException("config " + source + ": unknown key '" + qualified(key) + "'; "
+                            + (path.isEmpty() ? "top-level tables" : "keys in [" + path + "]") + " are: "
+                            + String.join(", ", new TreeSet<>(allowed)));
+                }
+            }
+            return this;
+        }
+
+        Section section(String key) throws ConfigException {
+            JsonNode child = node.get(key);
+            if (child == null) {
+                return new Section(TOML.createObjectNode(), qualified(key), source);
+            }
+            if (!child.isObject()) {
+                throw new ConfigException("config " + source + ": '" + qualified(key) + "' must be a table ([" + qualified(key) + "])");
+            }
+            return new Section((ObjectNode) child, qualified(key), source);
+        }
+
+        boolean has(String key) {
+            return node.has(key);
+        }
+
+        String where(String key) {
+            return "config " + source + ": " + qualified(key);
+        }
+
+        Optional<String> text(String key) throws ConfigException {
+            JsonNode value = node.get(key);
+            if (value == null) {
+                return Optional.empty();
+            }
+            if (!value.isTextual()) {
+                throw invalid(key, "must be a string", value);
+            }
+            return nonBlank(value.asText());
+        }
+
+        boolean bool(String key, boolean fallback) throws ConfigException {
+            JsonNode value = node.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            if (!value.isBoolean()) {
+                throw invalid(key, "must be true or false", value);
+            }
+            return value.asBoolean();
+        }
+
+        long whole(String key, long min, long max, long fallback) throws ConfigException {
+            JsonNode value = node.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
+                throw invalid(key, "must be a whole number from " + min + " to " + max, value);
+            }
+            return value.asLong();
+        }
+
+        Duration millis(String key, long min, Duration fallback) throws ConfigException {
+            JsonNode value = node.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > MAX_MS) {
+                throw invalid(key, "must be a whole number of milliseconds from " + min + " to " + MAX_MS, value);
+            }
+            return Duration.ofMillis(value.asLong());
+        }
+
+        double decimal(String key, double min, double max, double fallback) throws ConfigException {
+            JsonNode value = node.get(key);
+            if (value == null) {
+                return fallback;
+            }
+            if (!value.isNumber() || value.asDouble() < min || value.asDouble() > max) {
+                throw invalid(key, "must be a number from " + min + " to " + max, value);
+            }
+            return value.asDouble();
+        }
+
+        ConfigException invalid(String key, String rule, Object got) {
+            return new ConfigException("config " + source + ": " + qualified(key) + " " + rule + ", got " + got);
+        }
+
+        private String qualified(String key) {
+            return path.isEmpty() ? key : path + "." + key;
+        }
+    }
+}
