@@ -1,0 +1,22 @@
+package dev.wok.daemon.upstream;
+
+import java.time.Duration;
+import java.time.Instant;
+
+/**
+ * The connector's single thread and clock. In the daemon it is one Netty event loop; in tests a manual
+ * clock that runs due tasks when told to, so every timing is deterministic.
+ */
+public interface Scheduler {
+    /** Runs {@code task} on the connector's thread, after whatever is already queued. */
+    void execute(Runnable task);
+
+    /** Runs {@code task} on the connector's thread after {@code delay}, unless cancelled first. */
+    Cancellable schedule(Duration delay, Runnable task);
+
+    Instant now();
+
+    interface Cancellable {
+        void cancel();
+    }
+}

@@ -1,0 +1,275 @@
+package dev.wok.daemon.upstream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.wok.daemon.config.HeartbeatPolicy;
+import dev.wok.daemon.config.RetryPolicy;
+import dev.wok.daemon.config.UpstreamConfig;
+import java.net.URI;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.SplittableRandom;
+import org.junit.jupiter.api.Test;
+
+/** The connector's policy on a manual clock with a fake transport: deterministic, no sleeps. */
+class ConnectionManagerTest {
+    private static final RetryPolicy RETRY =
+            new RetryPolicy(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 10, Duration.ofSeconds(10));
+
+    final ManualScheduler clock = new ManualScheduler();
+    final FakeTransport transport = new FakeTransport();
+
+    private ConnectionManager manager(long seed) {
+        UpstreamConfig config = new UpstreamConfig(Optional.of(URI.create("ws://user:pw@127.0.0.1:7890/sync")),
+                Optional.empty(), Optional.empty(), RETRY, HeartbeatPolicy.DEFAULTS);
+        return new ConnectionManager(config, transport, clock, new SplittableRandom(seed));
+    }
+
+    private ConnectionManager started(long seed) {
+        ConnectionManager manager = manager(seed);
+        manager.start();
+        clock.drain();
+        return manager;
+    }
+
+    private Duration untilRetry(ConnectionManager manager) {
+        return Duration.between(clock.now(), manager.snapshot().nextRetryAt().orElseThrow());
+    }
+
+    @Test
+    void without_an_upstream_the_state_is_disabled_and_nothing_connects() {
+        ConnectionManager manager = new ConnectionManager(UpstreamConfig.DISABLED, transport, clock, new SplittableRandom(1));
+        manager.start();
+        manager.connect();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.DISABLED);
+        assertThat(transport.attempts).isEmpty();
+    }
+
+    @Test
+    void start_connects_and_a_finished_handshake_is_connected() {
+        ConnectionManager manager = started(1);
+        assertThat(manager.snapshot().describe()).isEqualTo("connecting (attempt 1/10)");
+        assertThat(manager.snapshot().url()).contains("ws://***@127.0.0.1:7890/sync");
+        transport.last().open();
+        clock.drain();
+        ConnectionSnapshot snapshot = manager.snapshot();
+        assertThat(snapshot.state()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(snapshot.connectedSince()).contains(clock.now());
+        assertThat(snapshot.attempt()).isZero();
+    }
+
+    @Test
+    void failures_back_off_with_jitter_inside_the_documented_bounds() {
+        for (long seed = 0; seed < 200; seed++) {
+            FakeTransport fresh = new FakeTransport();
+            ManualScheduler time = new ManualScheduler();
+            ConnectionManager manager = new ConnectionManager(new UpstreamConfig(Optional.of(URI.create("ws://h/sync")),
+                    Optional.empty(), Optional.empty(), RETRY, HeartbeatPolicy.DEFAULTS), fresh, time, new SplittableRandom(seed));
+            manager.start();
+            time.drain();
+            for (int failure = 1; failure <= 12; failure++) {
+                fresh.last().fail("refused");
+                time.drain();
+                long delay = Duration.between(time.now(), manager.snapshot().nextRetryAt().orElseThrow()).toMillis();
+                long base = 1000;
+                long upper = failure >= 10 ? 30_000 : Math.min(30_000, base + (long) (base * Math.pow(2, failure - 1)));
+                long lower = failure >= 10 ? 30_000 : base;
+                assertThat(delay).as("seed %d failure %d", seed, failure).isBetween(lower, upper);
+                time.advance(Duration.ofMillis(delay));
+                assertThat(fresh.attempts).hasSize(failure + 1);
+            }
+        }
+    }
+
+    @Test
+    void attempts_are_counted_then_suspended_at_max_and_still_retried_at_the_cap() {
+        ConnectionManager manager = started(7);
+        for (int failure = 1; failure < 10; failure++) {
+            transport.last().fail("connection refused");
+            clock.drain();
+            assertThat(manager.snapshot().describe()).isEqualTo("connecting (attempt " + (failure + 1) + "/10)");
+            assertThat(manager.snapshot().lastError()).contains("connection refused");
+            clock.advance(untilRetry(manager));
+        }
+        transport.last().fail("connection refused");
+        clock.drain();
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.SUSPENDED);
+        assertThat(untilRetry(manager)).isEqualTo(Duration.ofSeconds(30));
+        int before = transport.attempts.size();
+        clock.advance(Duration.ofSeconds(30));
+        assertThat(transport.attempts).hasSize(before + 1);
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.SUSPENDED);
+        transport.last().open();
+        clock.drain();
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.CONNECTED);
+    }
+
+    @Test
+    void a_drop_after_five_stable_seconds_retries_within_a_second_and_resets_the_count() {
+        ConnectionManager manager = started(3);
+        transport.last().fail("refused");
+        clock.drain();
+        clock.advance(untilRetry(manager));
+        transport.last().fail("refused");
+        clock.drain();
+        clock.advance(untilRetry(manager));
+        transport.last().open();
+        clock.advance(Duration.ofSeconds(5));
+        transport.last().fail("relay went away (1001)");
+        clock.drain();
+        assertThat(manager.snapshot().describe()).isEqualTo("reconnecting (attempt 1/10)");
+        assertThat(untilRetry(manager)).isLessThan(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void a_drop_before_five_seconds_keeps_backing_off() {
+        ConnectionManager manager = started(3);
+        transport.last().fail("refused");
+        clock.drain();
+        clock.advance(untilRetry(manager));
+        transport.last().fail("refused");
+        clock.drain();
+        clock.advance(untilRetry(manager));
+        transport.last().open();
+        clock.advance(Duration.ofSeconds(4));
+        transport.last().fail("dropped");
+        clock.drain();
+        assertThat(manager.snapshot().describe()).isEqualTo("reconnecting (attempt 4/10)");
+        assertThat(untilRetry(manager)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
+    void a_connect_that_times_out_is_closed_before_the_backoff_and_its_late_success_ignored() {
+        ConnectionManager manager = started(5);
+        FakeTransport.FakeAttempt hanging = transport.last();
+        clock.advance(Duration.ofSeconds(10));
+        assertThat(hanging.closed).as("the timed-out attempt is closed").isTrue();
+        assertThat(manager.snapshot().lastError()).hasValueSatisfying(e -> assertThat(e).contains("10000 ms"));
+        assertThat(manager.snapshot().nextRetryAt()).isPresent();
+
+        hanging.open();
+        clock.drain();
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.CONNECTING);
+        assertThat(transport.attempts).hasSize(1);
+    }
+
+    @Test
+    void callbacks_from_an_older_generation_change_nothing() {
+        ConnectionManager manager = started(9);
+        FakeTransport.FakeAttempt first = transport.last();
+        first.fail("refused");
+        clock.drain();
+        clock.advance(untilRetry(manager));
+        FakeTransport.FakeAttempt second = transport.last();
+        second.open();
+        clock.drain();
+        first.fail("late failure from the first attempt");
+        first.open();
+        clock.drain();
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.CONNECTED);
+        assertThat(manager.snapshot().lastError()).isEmpty();
+        assertThat(second.closed).isFalse();
+    }
+
+    @Test
+    void rejected_credentials_fail_without_a_retry_storm_until_a_manual_connect() {
+        ConnectionManager manager = started(11);
+        transport.last().reject("401 Unauthorized: check WOK_UPSTREAM_TOKEN or upstream.token_file");
+        clock.drain();
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.FAILED);
+        assertThat(manager.snapshot().lastError()).hasValueSatisfying(e -> assertThat(e).contains("401"));
+        clock.advance(Duration.ofHours(1));
+        assertThat(transport.attempts).hasSize(1);
+        assertThat(clock.pendingTimers()).isZero();
+
+        manager.connect();
+        clock.drain();
+        assertThat(transport.attempts).hasSize(2);
+        assertThat(manager.snapshot().describe()).isEqualTo("connecting (attempt 1/10)");
+    }
+
+    @Test
+    void a_manual_connect_skips_the_backoff_wait() {
+        ConnectionManager manager = started(13);
+        transport.last().fail("refused");
+        clock.drain();
+        clock.advance(untilRetry(manager));
+        transport.last().fail("refused");
+        clock.drain();
+        assertThat(untilRetry(manager)).isPositive();
+        manager.connect();
+        clock.drain();
+        assertThat(transport.attempts).hasSize(3);
+        assertThat(manager.snapshot().describe()).isEqualTo("connecting (attempt 1/10)");
+        manager.connect();
+        clock.drain();
+        assertThat(transport.attempts).as("no second attempt while one is in flight").hasSize(3);
+    }
+
+    @Test
+    void disconnect_pauses_and_connect_resumes() {
+        ConnectionManager manager = started(15);
+        transport.last().open();
+        clock.drain();
+        FakeTransport.FakeAttempt live = transport.last();
+        manager.disconnect();
+        clock.drain();
+        assertThat(live.closed).isTrue();
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.DISCONNECTED);
+        clock.advance(Duration.ofMinutes(10));
+        assertThat(transport.attempts).hasSize(1);
+        manager.connect();
+        clock.drain();
+        assertThat(transport.attempts).hasSize(2);
+    }
+
+    @Test
+    void shutdown_mid_connect_closes_the_attempt_cancels_timers_and_ignores_late_callbacks() {
+        ConnectionManager manager = started(17);
+        FakeTransport.FakeAttempt inFlight = transport.last();
+        manager.shutdown();
+        clock.drain();
+        assertThat(inFlight.closed).isTrue();
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.CLOSED);
+        assertThat(clock.pendingTimers()).isZero();
+        inFlight.open();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.CLOSED);
+        assertThat(transport.attempts).hasSize(1);
+    }
+
+    @Test
+    void every_watcher_sees_every_change_in_order() {
+        ConnectionManager manager = manager(19);
+        List<String> first = new ArrayList<>();
+        List<String> second = new ArrayList<>();
+        manager.watch(s -> first.add(s.describe()));
+        manager.watch(s -> second.add(s.describe()));
+        manager.start();
+        clock.drain();
+        transport.last().fail("refused");
+        clock.drain();
+        clock.advance(untilRetry(manager));
+        transport.last().open();
+        clock.drain();
+        manager.shutdown();
+        clock.drain();
+        assertThat(first).containsExactly("connecting (attempt 1/10)", "connecting (attempt 2/10)",
+                "connecting (attempt 2/10)", "connected", "closing", "closed");
+        assertThat(second).isEqualTo(first);
+    }
+
+    @Test
+    void the_snapshot_is_readable_from_any_thread_without_touching_the_actor() throws Exception {
+        ConnectionManager manager = started(21);
+        ConnectionSnapshot[] seen = new ConnectionSnapshot[1];
+        Thread reader = new Thread(() -> seen[0] = manager.snapshot());
+        reader.start();
+        reader.join();
+        assertThat(seen[0].state()).isEqualTo(ConnectionState.CONNECTING);
+        assertThat(seen[0].connectedSince()).isEmpty();
+    }
+}
