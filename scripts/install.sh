@@ -16,7 +16,8 @@ while [ $# -gt 0 ]; do
 done
 
 root=$(cd "$(dirname "$0")/.." && pwd)
-if [ ! -f "$root/cli/target/wok-cli.jar" ] || [ ! -f "$root/daemon/target/wok-daemon.jar" ]; then
+if [ ! -f "$root/cli/target/wok-cli.jar" ] || [ ! -f "$root/daemon/target/wok-daemon.jar" ] \
+        || [ ! -f "$root/relay/target/wok-relay.jar" ]; then
     echo "building wok (jars missing)..."
     (cd "$root" && ./mvnw -q -B package -DskipTests)
 fi
@@ -41,15 +42,16 @@ done
 
 dest=$prefix/lib/wok
 rm -rf "$dest.new"
-mkdir -p "$dest.new/bin" "$dest.new/cli" "$dest.new/daemon" "$prefix/bin"
+mkdir -p "$dest.new/bin" "$dest.new/cli" "$dest.new/daemon" "$dest.new/relay" "$prefix/bin"
 cp "$root/cli/target/wok-cli.jar" "$root"/cli/target/lib/*.jar "$dest.new/cli/"
 cp "$root/daemon/target/wok-daemon.jar" "$root"/daemon/target/lib/*.jar "$dest.new/daemon/"
-cp "$root/scripts/wok" "$root/scripts/wokd" "$root/scripts/wok-launcher.sh" "$dest.new/bin/"
-chmod 755 "$dest.new/bin/wok" "$dest.new/bin/wokd"
+cp "$root/relay/target/wok-relay.jar" "$root"/relay/target/lib/*.jar "$dest.new/relay/"
+cp "$root/scripts/wok" "$root/scripts/wokd" "$root/scripts/wok-relay" "$root/scripts/wok-launcher.sh" "$dest.new/bin/"
+chmod 755 "$dest.new/bin/wok" "$dest.new/bin/wokd" "$dest.new/bin/wok-relay"
 echo "$best_java" > "$dest.new/java.path"
 rm -rf "$dest"
 mv "$dest.new" "$dest"
-for command in wok wokd; do
+for command in wok wokd wok-relay; do
     ln -sfn "$dest/bin/$command" "$prefix/bin/$command"
 done
 

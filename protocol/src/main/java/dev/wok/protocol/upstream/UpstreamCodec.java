@@ -1,0 +1,100 @@
+package dev.wok.protocol.upstream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wok.protocol.ErrorCode;
+import dev.wok.protocol.Json;
+import dev.wok.protocol.ProtocolException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+
+/** Reads and writes {@link UpstreamMessage}s as the JSON text of one WebSocket frame. */
+public final class UpstreamCodec {
+    private UpstreamCodec() {}
+
+    public static String encode(UpstreamMessage message) {
+        ObjectNode json = Json.object();
+        if (message instanceof UpstreamMessage.Hello h) {
+            json.put("type", "hello").put("client", h.client()).put("acked", h.acked()).put("since", h.since());
+            if (h.epoch() == null) {
+                json.putNull("epoch");
+            } else {
+                json.put("epoch", h.epoch());
+            }
+            json.put("version", h.version());
+        } else if (message instanceof UpstreamMessage.Welcome w) {
+            json.put("type", "welcome").put("epoch", w.epoch()).put("applied", w.applied()).put("head", w.head());
+        } else if (message instanceof UpstreamMessage.Op o) {
+            json.put("type", "op").put("seq", o.seq()).set("body", o.body());
+        } else if (message instanceof UpstreamMessage.Ack a) {
+            json.put("type", "ack").put("upTo", a.upTo());
+        } else if (message instanceof UpstreamMessage.Event e) {
+            json.put("type", "event").put("seq", e.seq()).put("client", e.client()).put("cseq", e.cseq()).set("body", e.body());
+        } else if (message instanceof UpstreamMessage.Error e) {
+            json.put("type", "error").put("code", e.code()).put("message", e.message());
+        }
+        try {
+            return Json.treeWriter().writeValueAsString(json);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    public static UpstreamMessage decode(String text) throws ProtocolException {
+        byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
+        JsonNode json = dev.wok.protocol.jsonlines.JsonLines.parse(bytes, 0, bytes.length);
+        String type = json.path("type").asText("");
+        switch (type) {
+            case "hello":
+                return new UpstreamMessage.Hello(text(json, "client"), number(json, "acked"), number(json, "since"),
+                        json.path("epoch").isTextual() ? json.get("epoch").asText() : null, json.path("version").asText(""));
+            case "welcome":
+                return new UpstreamMessage.Welcome(text(json, "epoch"), number(json, "applied"), number(json, "head"));
+            case "op":
+                return new UpstreamMessage.Op(positive(json, "seq"), object(json, "body"));
+            case "ack":
+                return new UpstreamMessage.Ack(number(json, "upTo"));
+            case "event":
+                return new UpstreamMessage.Event(positive(json, "seq"), text(json, "client"), positive(json, "cseq"),
+                        object(json, "body"));
+            case "error":
+                return new UpstreamMessage.Error(json.path("code").asText(""), json.path("message").asText(""));
+            default:
+                throw new ProtocolException(ErrorCode.INVALID_REQUEST, "unknown message type '" + type
+                        + "': expected hello, welcome, op, ack, event or error");
+        }
+    }
+
+    private static String text(JsonNode json, String field) throws ProtocolException {
+        JsonNode value = json.path(field);
+        if (!value.isTextual() || value.asText().isEmpty()) {
+            throw new ProtocolException(ErrorCode.INVALID_PARAMS, "\"" + field + "\" must be a non-empty string");
+        }
+        return value.asText();
+    }
+
+    private static long number(JsonNode json, String field) throws ProtocolException {
+        JsonNode value = json.path(field);
+        if (!value.canConvertToLong() || !value.isIntegralNumber() || value.asLong() < 0) {
+            throw new ProtocolException(ErrorCode.INVALID_PARAMS, "\"" + field + "\" must be a whole number ≥ 0");
+        }
+        return value.asLong();
+    }
+
+    private static long positive(JsonNode json, String field) throws ProtocolException {
+        long value = number(json, field);
+        if (value == 0) {
+            throw new ProtocolException(ErrorCode.INVALID_PARAMS, "\"" + field + "\" must be ≥ 1");
+        }
+        return value;
+    }
+
+    private static ObjectNode object(JsonNode json, String field) throws ProtocolException {
+        JsonNode value = json.path(field);
+        if (!value.isObject()) {
+            throw new ProtocolException(ErrorCode.INVALID_PARAMS, "\"" + field + "\" must be a JSON object");
+        }
+        return (ObjectNode) value;
+    }
+}

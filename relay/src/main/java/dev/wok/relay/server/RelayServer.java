@@ -1,0 +1,94 @@
+package dev.wok.relay.server;
+
+import dev.wok.protocol.upstream.CloseCodes;
+import dev.wok.relay.store.Sequencer;
+import io.netty.bootstrap.ServerBootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.EventLoopGroup;
+import io.netty.channel.MultiThreadIoEventLoopGroup;
+import io.netty.channel.group.ChannelGroup;
+import io.netty.channel.group.DefaultChannelGroup;
+import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.SocketChannel;
+import io.netty.channel.socket.nio.NioServerSocketChannel;
+import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.concurrent.GlobalEventExecutor;
+import java.net.InetSocketAddress;
+import java.util.Optional;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The relay's WebSocket server. Pipeline per connection, in order: HTTP codec → aggregator → upgrade
+ * gate (path and token) → WebSocket protocol (upgrade, pings answered with pongs, close frames) →
+ * read-idle limit → session.
+ */
+public final class RelayServer implements AutoCloseable {
+    private static final int MAX_FRAME = 16 << 20;
+    private static final long IDLE_SECONDS = 90;
+
+    private final EventLoopGroup group;
+    private final Channel channel;
+    private final ChannelGroup sessions;
+
+    private RelayServer(EventLoopGroup group, Channel channel, ChannelGroup sessions) {
+        this.group = group;
+        this.channel = channel;
+        this.sessions = sessions;
+    }
+
+    public static RelayServer bind(InetSocketAddress address, Sequencer sequencer, Optional<String> token)
+            throws InterruptedException {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
+        ChannelGroup sessions = new DefaultChannelGroup("relay-sessions", GlobalEventExecutor.INSTANCE);
+        WebSocketServerProtocolConfig ws = WebSocketServerProtocolConfig.newBuilder()
+                .websocketPath(UpgradeGate.PATH)
+                .maxFramePayloadLength(MAX_FRAME)
+                .handshakeTimeoutMillis(10_000)
+                .dropPongFrames(true)
+                .build();
+        try {
+            Channel channel = new ServerBootstrap().group(group).channel(NioServerSocketChannel.class)
+                    .childHandler(new ChannelInitializer<SocketChannel>() {
+                        @Override
+                        protected void initChannel(SocketChannel ch) {
+                            sessions.add(ch);
+                            ch.pipeline()
+                                    .addLast("http", new HttpServerCodec())
+                                    .addLast("aggregate", new HttpObjectAggregator(64 * 1024))
+                                    .addLast("gate", new UpgradeGate(token))
+                                    .addLast("websocket", new WebSocketServerProtocolHandler(ws))
+                                    .addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS))
+                                    .addLast("session", new RelaySession(sequencer));
+                        }
+                    })
+                    .bind(address).sync().channel();
+            return new RelayServer(group, channel, sessions);
+        } catch (RuntimeException | InterruptedException e) {
+            group.shutdownGracefully(0, 0, TimeUnit.SECONDS);
+            throw e;
+        }
+    }
+
+    public InetSocketAddress address() {
+        return (InetSocketAddress) channel.localAddress();
+    }
+
+    /** Tells every daemon it is going away (1001: come back soon), then stops. */
+    @Override
+    public void close() {
+        channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        for (Channel session : sessions) {
+            session.writeAndFlush(new CloseWebSocketFrame(CloseCodes.GOING_AWAY, "relay restarting"))
+                    .addListener(ChannelFutureListener.CLOSE);
+        }
+        sessions.newCloseFuture().awaitUninterruptibly(5, TimeUnit.SECONDS);
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+    }
+}

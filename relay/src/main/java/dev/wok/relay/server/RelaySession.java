@@ -1,0 +1,99 @@
+package dev.wok.relay.server;
+
+import dev.wok.protocol.ProtocolException;
+import dev.wok.protocol.upstream.CloseCodes;
+import dev.wok.protocol.upstream.UpstreamCodec;
+import dev.wok.protocol.upstream.UpstreamMessage;
+import dev.wok.relay.store.Sequencer;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.SimpleChannelInboundHandler;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.timeout.IdleStateEvent;
+import java.io.IOException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One daemon's WebSocket: hello first, then ops; everything goes to the sequencer. */
+final class RelaySession extends SimpleChannelInboundHandler<TextWebSocketFrame> implements Sequencer.Peer {
+    private static final Logger log = LoggerFactory.getLogger(RelaySession.class);
+
+    private final Sequencer sequencer;
+    private Channel channel;
+    private boolean greeted;
+
+    RelaySession(Sequencer sequencer) {
+        this.sequencer = sequencer;
+    }
+
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        channel = ctx.channel();
+    }
+
+    @Override
+    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+        UpstreamMessage message;
+        try {
+            message = UpstreamCodec.decode(frame.text());
+        } catch (ProtocolException e) {
+            violation(e.getMessage());
+            return;
+        }
+        if (!greeted) {
+            if (message instanceof UpstreamMessage.Hello hello) {
+                greeted = true;
+                log.info("hello from {} (acked {}, since {})", hello.client(), hello.acked(), hello.since());
+                sequencer.hello(this, hello);
+            } else {
+                violation("the first message must be a hello");
+            }
+        } else if (message instanceof UpstreamMessage.Op op) {
+            sequencer.op(this, op);
+        } else {
+            violation("after hello a client sends only ops");
+        }
+    }
+
+    private void violation(String message) {
+        sendText(UpstreamCodec.encode(new UpstreamMessage.Error("protocol_violation", message)));
+        close(CloseCodes.PROTOCOL_VIOLATION, message);
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event instanceof IdleStateEvent) {
+            log.info("closing a connection that sent nothing, not even a ping, for too long");
+            close(CloseCodes.GOING_AWAY, "idle");
+            return;
+        }
+        super.userEventTriggered(ctx, event);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        sequencer.leave(this);
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (!(cause instanceof IOException)) {
+            log.warn("closing a connection after an error", cause);
+        }
+        ctx.close();
+    }
+
+    @Override
+    public void sendText(String text) {
+        channel.writeAndFlush(new TextWebSocketFrame(text));
+    }
+
+    @Override
+    public void close(int code, String reason) {
+        channel.writeAndFlush(new CloseWebSocketFrame(code, reason.length() > 120 ? reason.substring(0, 120) : reason))
+                .addListener(ChannelFutureListener.CLOSE);
+    }
+}

@@ -1,0 +1,208 @@
+package dev.wok.relay.store;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wok.protocol.Json;
+import dev.wok.protocol.upstream.CloseCodes;
+import dev.wok.protocol.upstream.UpstreamCodec;
+import dev.wok.protocol.upstream.UpstreamMessage;
+import java.sql.SQLException;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one thread that owns the store and the set of subscribers. Ops from every connection queue here;
+ * each run of queued ops is stored in one transaction (group commit), then acked and fanned out, in seq
+ * order, to every subscribed connection. A hello is answered here too: welcome, then the backlog, then
+ * the connection joins the fan-out, all on this thread, so no event is missed or sent twice.
+ */
+public final class Sequencer implements AutoCloseable {
+    private static final Logger log = LoggerFactory.getLogger(Sequencer.class);
+    private static final int BATCH = 1000;
+
+    /** A connection, as the sequencer sees it. Implementations must not block. */
+    public interface Peer {
+        void sendText(String text);
+
+        void close(int code, String reason);
+    }
+
+    private sealed interface Task {}
+
+    private record HelloTask(Peer peer, UpstreamMessage.Hello hello) implements Task {}
+
+    private record OpTask(Peer peer, UpstreamMessage.Op op) implements Task {}
+
+    private record LeaveTask(Peer peer) implements Task {}
+
+    private record StopTask() implements Task {}
+
+    private final RelayStore store;
+    private final BlockingQueue<Task> queue = new LinkedBlockingQueue<>();
+    private final Map<Peer, String> clients = new HashMap<>();
+    private final Set<Peer> subscribers = new LinkedHashSet<>();
+    private final Map<String, Long> applied = new HashMap<>();
+    private final Thread thread;
+
+    public Sequencer(RelayStore store) {
+        this.store = store;
+        this.thread = new Thread(this::loop, "relay-sequencer");
+        this.thread.start();
+    }
+
+    public String epoch() {
+        return store.epoch();
+    }
+
+    public void hello(Peer peer, UpstreamMessage.Hello hello) {
+        queue.add(new HelloTask(peer, hello));
+    }
+
+    public void op(Peer peer, UpstreamMessage.Op op) {
+        queue.add(new OpTask(peer, op));
+    }
+
+    public void leave(Peer peer) {
+        queue.add(new LeaveTask(peer));
+    }
+
+    private void loop() {
+        List<Task> tasks = new ArrayList<>();
+        try {
+            while (true) {
+                tasks.clear();
+                tasks.add(queue.take());
+                queue.drainTo(tasks, BATCH - 1);
+                List<OpTask> ops = new ArrayList<>();
+                for (Task task : tasks) {
+                    if (task instanceof OpTask op) {
+                        ops.add(op);
+                        continue;
+                    }
+                    commit(ops);
+                    ops.clear();
+                    if (task instanceof HelloTask h) {
+                        welcome(h.peer(), h.hello());
+                    } else if (task instanceof LeaveTask l) {
+                        clients.remove(l.peer());
+                        subscribers.remove(l.peer());
+                    } else if (task instanceof StopTask) {
+                        return;
+                    }
+                }
+                commit(ops);
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (SQLException e) {
+            log.error("the store failed; closing every connection so clients resend later", e);
+            subscribers.forEach(p -> p.close(CloseCodes.GOING_AWAY, "store failure"));
+        }
+    }
+
+    private void welcome(Peer peer, UpstreamMessage.Hello hello) throws SQLException {
+        String client = hello.client();
+        clients.put(peer, client);
+        long stored = appliedFor(client);
+        peer.sendText(UpstreamCodec.encode(new UpstreamMessage.Welcome(store.epoch(), stored, store.head())));
+        boolean sameStore = hello.epoch() == null || hello.epoch().equals(store.epoch());
+        long since = sameStore ? hello.since() : 0;
+        while (true) {
+            List<StoredOp> page = store.since(since, BATCH);
+            for (StoredOp op : page) {
+                peer.sendText(event(op));
+                since = op.seq();
+            }
+            if (page.size() < BATCH) {
+                break;
+            }
+        }
+        subscribers.add(peer);
+    }
+
+    private void commit(List<OpTask> ops) throws SQLException {
+        if (ops.isEmpty()) {
+            return;
+        }
+        List<RelayStore.Incoming> batch = new ArrayList<>();
+        Map<Peer, Long> acks = new HashMap<>();
+        Map<String, Long> pending = new HashMap<>();
+        for (OpTask task : ops) {
+            String client = clients.get(task.peer());
+            if (client == null) {
+                continue; // its connection already failed or left
+            }
+            long highest = pending.containsKey(client) ? pending.get(client) : appliedFor(client);
+            long cseq = task.op().seq();
+            if (cseq > highest + 1) {
+                fail(task.peer(), "gap: op " + cseq + " arrived but the next expected is " + (highest + 1));
+                continue;
+            }
+            if (cseq == highest + 1) {
+                batch.add(new RelayStore.Incoming(client, cseq, json(task.op().body())));
+                pending.put(client, cseq);
+            }
+            acks.merge(task.peer(), cseq, Math::max);
+        }
+        List<StoredOp> stored = store.append(batch);
+        applied.putAll(pending);
+        acks.forEach((peer, upTo) -> {
+            if (clients.containsKey(peer)) {
+                peer.sendText(UpstreamCodec.encode(new UpstreamMessage.Ack(upTo)));
+            }
+        });
+        for (StoredOp op : stored) {
+            String text = event(op);
+            subscribers.forEach(p -> p.sendText(text));
+        }
+    }
+
+    private void fail(Peer peer, String message) {
+        log.warn("protocol violation from {}: {}", clients.get(peer), message);
+        peer.sendText(UpstreamCodec.encode(new UpstreamMessage.Error("protocol_violation", message)));
+        peer.close(CloseCodes.PROTOCOL_VIOLATION, message);
+        clients.remove(peer);
+        subscribers.remove(peer);
+    }
+
+    private long appliedFor(String client) throws SQLException {
+        Long known = applied.get(client);
+        if (known == null) {
+            known = store.applied(client);
+            applied.put(client, known);
+        }
+        return known;
+    }
+
+    private static String event(StoredOp op) {
+        try {
+            ObjectNode body = (ObjectNode) Json.mapper().readTree(op.body());
+            return UpstreamCodec.encode(new UpstreamMessage.Event(op.seq(), op.client(), op.cseq(), body));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("stored op " + op.seq() + " is not JSON", e);
+        }
+    }
+
+    private static String json(ObjectNode body) {
+        try {
+            return Json.treeWriter().writeValueAsString(body);
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /** Finishes what is queued, then stops the thread. */
+    @Override
+    public void close() throws InterruptedException {
+        queue.add(new StopTask());
+        thread.join();
+    }
+}

@@ -1,0 +1,183 @@
+package dev.wok.relay;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.wok.relay.server.RelayServer;
+import dev.wok.relay.store.RelayStore;
+import dev.wok.relay.store.Sequencer;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Path;
+import java.util.Optional;
+import java.util.concurrent.ExecutionException;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class RelayTest {
+    @TempDir
+    Path data;
+
+    RelayStore store;
+    Sequencer sequencer;
+    RelayServer server;
+
+    URI start(Optional<String> token) throws Exception {
+        store = RelayStore.open(data);
+        sequencer = new Sequencer(store);
+        server = RelayServer.bind(new InetSocketAddress("127.0.0.1", 0), sequencer, token);
+        return URI.create("ws://127.0.0.1:" + server.address().getPort() + "/sync");
+    }
+
+    void stop() throws Exception {
+        if (server != null) {
+            server.close();
+            sequencer.close();
+            store.close();
+            server = null;
+        }
+    }
+
+    @AfterEach
+    void tearDown() throws Exception {
+        stop();
+    }
+
+    private static String hello(String client, long acked, long since, String epoch) {
+        return "{\"type\":\"hello\",\"client\":\"" + client + "\",\"acked\":" + acked + ",\"since\":" + since
+                + ",\"epoch\":" + (epoch == null ? "null" : "\"" + epoch + "\"") + ",\"version\":\"test\"}";
+    }
+
+    private static String op(long seq, String text) {
+        return "{\"type\":\"op\",\"seq\":" + seq + ",\"body\":{\"text\":\"" + text + "\"}}";
+    }
+
+    @Test
+    void welcome_then_ops_are_stored_acked_and_fanned_out_to_everyone_in_order() throws Exception {
+        URI uri = start(Optional.empty());
+        try (WsClient a = WsClient.connect(uri, null); WsClient b = WsClient.connect(uri, null)) {
+            JsonNode welcome = a.send(hello("a", 0, 0, null)).next();
+            assertThat(welcome.path("type").asText()).isEqualTo("welcome");
+            assertThat(welcome.path("applied").asLong()).isZero();
+            assertThat(welcome.path("head").asLong()).isZero();
+            assertThat(welcome.path("epoch").asText()).isEqualTo(store.epoch());
+            b.send(hello("b", 0, 0, null)).next("welcome");
+
+            a.send(op(1, "one")).send(op(2, "two")).send(op(3, "three"));
+            long acked = 0;
+            java.util.List<JsonNode> eventsOfA = new java.util.ArrayList<>();
+            while (acked < 3 || eventsOfA.size() < 3) {
+                JsonNode message = a.next();
+                if (message.path("type").asText().equals("ack")) {
+                    assertThat(message.path("upTo").asLong()).isGreaterThan(acked);
+                    acked = message.path("upTo").asLong();
+                } else {
+                    eventsOfA.add(message);
+                }
+            }
+            java.util.List<JsonNode> eventsOfB = java.util.List.of(b.next("event"), b.next("event"), b.next("event"));
+            for (java.util.List<JsonNode> events : java.util.List.of(eventsOfA, eventsOfB)) {
+                for (int i = 1; i <= 3; i++) {
+                    JsonNode event = events.get(i - 1);
+                    assertThat(event.path("type").asText()).isEqualTo("event");
+                    assertThat(event.path("seq").asLong()).isEqualTo(i);
+                    assertThat(event.path("client").asText()).isEqualTo("a");
+                    assertThat(event.path("cseq").asLong()).isEqualTo(i);
+                }
+            }
+        }
+    }
+
+    @Test
+    void duplicates_are_acked_but_stored_once_and_resume_starts_after_since() throws Exception {
+        URI uri = start(Optional.empty());
+        try (WsClient a = WsClient.connect(uri, null)) {
+            a.send(hello("a", 0, 0, null)).next("welcome");
+            a.send(op(1, "one")).send(op(2, "two"));
+            while (a.next("ack").path("upTo").asLong() < 2) {
+                // acks are cumulative; wait for the last
+            }
+        }
+        try (WsClient again = WsClient.connect(uri, null)) {
+            JsonNode welcome = again.send(hello("a", 0, 1, store.epoch())).next();
+            assertThat(welcome.path("applied").asLong()).isEqualTo(2);
+            assertThat(welcome.path("head").asLong()).isEqualTo(2);
+            JsonNode backlog = again.next("event");
+            assertThat(backlog.path("seq").asLong()).as("resume skips what the client has seen").isEqualTo(2);
+            again.send(op(2, "two again")).send(op(3, "three"));
+            while (again.next("ack").path("upTo").asLong() < 3) {
+                // wait for the ack covering the resend and the new op
+            }
+            JsonNode fresh = again.next("event");
+            assertThat(fresh.path("seq").asLong()).as("the duplicate made no new event").isEqualTo(3);
+            assertThat(fresh.path("cseq").asLong()).isEqualTo(3);
+        }
+        assertThat(store.head()).isEqualTo(3);
+    }
+
+    @Test
+    void the_epoch_survives_a_restart_and_a_client_with_another_epoch_gets_everything() throws Exception {
+        URI uri = start(Optional.empty());
+        String epoch = store.epoch();
+        try (WsClient a = WsClient.connect(uri, null)) {
+            a.send(hello("a", 0, 0, null)).next("welcome");
+            a.send(op(1, "one"));
+            a.next("ack");
+        }
+        stop();
+        uri = start(Optional.empty());
+        assertThat(store.epoch()).isEqualTo(epoch);
+        try (WsClient b = WsClient.connect(uri, null)) {
+            b.send(hello("b", 0, 5, "some-other-epoch")).next("welcome");
+            assertThat(b.next("event").path("seq").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_gap_in_client_seqs_is_a_protocol_violation() throws Exception {
+        URI uri = start(Optional.empty());
+        try (WsClient a = WsClient.connect(uri, null)) {
+            a.send(hello("a", 0, 0, null)).next("welcome");
+            a.send(op(3, "skipped two"));
+            JsonNode error = a.next("error");
+            assertThat(error.path("message").asText()).contains("next expected is 1");
+            assertThat(a.closeCode()).isEqualTo(4008);
+        }
+    }
+
+    @Test
+    void anything_before_hello_is_a_protocol_violation() throws Exception {
+        URI uri = start(Optional.empty());
+        try (WsClient a = WsClient.connect(uri, null)) {
+            a.send(op(1, "too early"));
+            assertThat(a.next("error").path("message").asText()).contains("hello");
+            assertThat(a.closeCode()).isEqualTo(4008);
+        }
+    }
+
+    @Test
+    void a_token_is_required_when_configured() throws Exception {
+        URI uri = start(Optional.of("s3cret"));
+        assertThatThrownBy(() -> WsClient.connect(uri, null))
+                .isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(WebSocketHandshakeException.class)
+                .satisfies(e -> assertThat(((WebSocketHandshakeException) e.getCause()).getResponse().statusCode()).isEqualTo(401));
+        assertThatThrownBy(() -> WsClient.connect(uri, "wrong")).hasCauseInstanceOf(WebSocketHandshakeException.class);
+        try (WsClient ok = WsClient.connect(uri, "s3cret")) {
+            assertThat(ok.send(hello("a", 0, 0, null)).next().path("type").asText()).isEqualTo("welcome");
+        }
+    }
+
+    @Test
+    void a_restarting_relay_says_going_away() throws Exception {
+        URI uri = start(Optional.empty());
+        WsClient a = WsClient.connect(uri, null);
+        a.send(hello("a", 0, 0, null)).next("welcome");
+        stop();
+        assertThat(a.closeCode()).isEqualTo(1001);
+        a.close();
+    }
+}
