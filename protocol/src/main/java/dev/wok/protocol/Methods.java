@@ -6,6 +6,9 @@ public final class Methods {
     public static final String PING = "ping";
     public static final String STATUS = "status";
     public static final String SHUTDOWN = "shutdown";
+    public static final String CONNECT = "connect";
+    public static final String DISCONNECT = "disconnect";
+    public static final String WATCH = "watch";
 
     private Methods() {}
 }

@@ -50,7 +50,9 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         CompletionStage<JsonNode> result;
         try {
-            result = handler.handle(new Call(request, body -> channel.writeAndFlush(new Event(request.id(), body))));
+            java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
+            channel.closeFuture().addListener(f -> gone.complete(null));
+            result = handler.handle(new Call(request, body -> channel.writeAndFlush(new Event(request.id(), body)), gone));
         } catch (ProtocolException e) {
             channel.writeAndFlush(ErrorReply.of(e.requestId().isNull() ? request.id() : e.requestId(), e.code(), e.getMessage()));
             return;

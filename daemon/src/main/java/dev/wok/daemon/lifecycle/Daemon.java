@@ -1,11 +1,14 @@
 package dev.wok.daemon.lifecycle;
 
+import dev.wok.daemon.config.WokConfig;
 import dev.wok.daemon.ipc.IpcServer;
 import dev.wok.daemon.ipc.MethodRegistry;
 import dev.wok.daemon.ipc.Transport;
 import dev.wok.daemon.status.DaemonInfo;
 import dev.wok.daemon.status.ProcessStats;
 import dev.wok.daemon.status.StatusMethod;
+import dev.wok.daemon.upstream.Upstream;
+import dev.wok.daemon.upstream.UpstreamMethods;
 import dev.wok.protocol.Methods;
 import dev.wok.protocol.WokVersion;
 import dev.wok.protocol.paths.CurrentUser;
@@ -38,12 +41,14 @@ public final class Daemon implements AutoCloseable {
     private final DaemonInfo info;
     private final InstanceLock lock;
     private final IpcServer server;
+    private final Upstream upstream;
     private final ScheduledExecutorService housekeeping;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
 
-    private Daemon(WokPaths paths, DaemonInfo info, InstanceLock lock, IpcServer server,
+    private Daemon(WokPaths paths, DaemonInfo info, InstanceLock lock, IpcServer server, Upstream upstream,
                    ScheduledExecutorService housekeeping) {
+        this.upstream = upstream;
         this.paths = paths;
         this.info = info;
         this.lock = lock;
@@ -67,8 +72,11 @@ public final class Daemon implements AutoCloseable {
             thread.setDaemon(true);
             return thread;
         });
+        Upstream upstream = null;
         try {
             removeStaleSocket(paths.socket());
+            upstream = startUpstream(settings);
+            Upstream connector = upstream;
             AtomicReference<ProcessStats> stats = new AtomicReference<>(ProcessStats.sample());
             housekeeping.scheduleAtFixedRate(() -> stats.set(ProcessStats.sample()), 1, 1, TimeUnit.SECONDS);
             AtomicReference<IpcServer> serverRef = new AtomicReference<>();
@@ -77,26 +85,47 @@ public final class Daemon implements AutoCloseable {
             DaemonInfo info = new DaemonInfo(ProcessHandle.current().pid(), WokVersion.version(),
                     Clock.systemUTC().instant(), paths.socket(), paths.logFile(), transport.label());
             LifecycleMethods lifecycle = new LifecycleMethods(info, () -> daemonRef.get().requestStop());
+            UpstreamMethods upstreamMethods = new UpstreamMethods(connector, Clock.systemUTC());
             MethodRegistry methods = MethodRegistry.builder()
                     .add(Methods.HELLO, lifecycle::hello)
                     .add(Methods.PING, lifecycle::ping)
                     .add(Methods.SHUTDOWN, lifecycle::shutdown)
                     .add(Methods.STATUS, new StatusMethod(info,
                             () -> serverRef.get() == null ? 0 : serverRef.get().clientCount(), stats::get,
-                            Clock.systemUTC()))
+                            connector::snapshot, Clock.systemUTC()))
+                    .add(Methods.CONNECT, upstreamMethods::connect)
+                    .add(Methods.DISCONNECT, upstreamMethods::disconnect)
+                    .add(Methods.WATCH, upstreamMethods::watch)
                     .build();
             IpcServer server = bindServer(transport, settings, methods, uid);
             serverRef.set(server);
-            Daemon daemon = new Daemon(paths, info, lock, server, housekeeping);
+            Daemon daemon = new Daemon(paths, info, lock, server, connector, housekeeping);
             daemonRef.set(daemon);
             log.info("wokd {} started: pid {}, socket {}, state {}", info.version(), info.pid(), paths.socket(),
                     paths.stateDir());
             return daemon;
         } catch (StartupException | RuntimeException e) {
+            if (upstream != null) {
+                upstream.close();
+            }
             housekeeping.shutdownNow();
             lock.close();
             throw e;
         }
+    }
+
+    private static Upstream startUpstream(DaemonSettings settings) throws StartupException {
+        try {
+            return Upstream.start(settings.config().upstream(), settings.paths().stateDir());
+        } catch (IOException e) {
+            throw new StartupException(StartupException.Reason.CANNOT_WRITE_STATE,
+                    "cannot read or create the client id in " + settings.paths().stateDir() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** Applies a reloaded config.toml (SIGHUP). */
+    public void reload(WokConfig config) {
+        upstream.reload(config.upstream());
     }
 
     private static IpcServer bindServer(Transport transport, DaemonSettings settings, MethodRegistry methods, int uid)
@@ -156,6 +185,7 @@ public final class Daemon implements AutoCloseable {
         }
         try {
             log.info("stopping");
+            upstream.close();
             server.close();
             housekeeping.shutdownNow();
             try {

@@ -1,5 +1,6 @@
 package dev.wok.daemon.lifecycle;
 
+import dev.wok.daemon.config.WokConfig;
 import dev.wok.daemon.ipc.IpcLimits;
 import dev.wok.protocol.paths.WokPaths;
 import java.nio.file.attribute.PosixFilePermission;
@@ -11,8 +12,9 @@ import java.util.Set;
  *
  * @param socketMode permissions of the bound socket: 0600 in production; tests relax it to prove that
  *                   peer credentials alone still keep other users out
+ * @param config config.toml and environment, already loaded and checked
  */
-public record DaemonSettings(WokPaths paths, IpcLimits limits, Set<PosixFilePermission> socketMode) {
+public record DaemonSettings(WokPaths paths, IpcLimits limits, Set<PosixFilePermission> socketMode, WokConfig config) {
     public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     public DaemonSettings {
@@ -20,14 +22,18 @@ public record DaemonSettings(WokPaths paths, IpcLimits limits, Set<PosixFilePerm
     }
 
     public static DaemonSettings defaults(WokPaths paths) {
-        return new DaemonSettings(paths, IpcLimits.DEFAULTS, OWNER_ONLY);
+        return new DaemonSettings(paths, IpcLimits.DEFAULTS, OWNER_ONLY, WokConfig.DEFAULTS);
     }
 
     public DaemonSettings withLimits(IpcLimits newLimits) {
-        return new DaemonSettings(paths, newLimits, socketMode);
+        return new DaemonSettings(paths, newLimits, socketMode, config);
     }
 
     public DaemonSettings withSocketMode(Set<PosixFilePermission> mode) {
-        return new DaemonSettings(paths, limits, mode);
+        return new DaemonSettings(paths, limits, mode, config);
+    }
+
+    public DaemonSettings withConfig(WokConfig newConfig) {
+        return new DaemonSettings(paths, limits, socketMode, newConfig);
     }
 }

@@ -7,7 +7,8 @@ public final class StartupException extends Exception {
         UNSAFE_SOCKET_DIRECTORY,
         SOCKET_PATH_TOO_LONG,
         CANNOT_BIND,
-        CANNOT_WRITE_STATE
+        CANNOT_WRITE_STATE,
+        BAD_CONFIG
     }
 
     private final Reason reason;

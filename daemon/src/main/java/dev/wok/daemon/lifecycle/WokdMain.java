@@ -2,6 +2,9 @@ package dev.wok.daemon.lifecycle;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wok.daemon.config.ConfigException;
+import dev.wok.daemon.config.ConfigLoader;
+import dev.wok.daemon.config.WokConfig;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.Terminal;
 import dev.wok.protocol.WokVersion;
@@ -53,7 +56,7 @@ public final class WokdMain {
                 PrivateDirectory.prepare(paths.stateDir(), CurrentUser.uid(), "state");
                 LogSetup.configure(paths.logFile(), console, Level.toLevel(logLevel, Level.INFO));
                 logging = true;
-                daemon = Daemon.start(DaemonSettings.defaults(paths));
+                daemon = Daemon.start(DaemonSettings.defaults(paths).withConfig(loadConfig(paths)));
             } catch (StartupException e) {
                 System.err.println("wokd: " + e.getMessage());
                 if (!console) {
@@ -74,10 +77,25 @@ public final class WokdMain {
                 daemon.stop();
                 LogSetup.stop();
             }, "wokd-shutdown-hook"));
-            Signals.onHangup(() -> log.info("SIGHUP received; there is no configuration to reload yet"));
+            Signals.onHangup(() -> {
+                try {
+                    daemon.reload(loadConfig(paths));
+                    log.info("SIGHUP: reloaded {}", paths.configFile());
+                } catch (StartupException e) {
+                    log.error("SIGHUP: keeping the current configuration: {}", e.getMessage());
+                }
+            });
             announceReady(stdout, console, daemon);
             daemon.awaitStop();
             return EXIT_OK;
+        }
+
+        private static WokConfig loadConfig(WokPaths paths) throws StartupException {
+            try {
+                return ConfigLoader.load(paths.configFile(), System.getenv());
+            } catch (ConfigException e) {
+                throw new StartupException(StartupException.Reason.BAD_CONFIG, e.getMessage(), e);
+            }
         }
 
         private static void announceReady(PrintStream stdout, boolean console, Daemon daemon) {

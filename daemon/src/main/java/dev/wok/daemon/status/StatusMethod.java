@@ -6,6 +6,8 @@ import dev.wok.daemon.ipc.Call;
 import dev.wok.daemon.ipc.MethodHandler;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.ProtocolException;
+import dev.wok.daemon.upstream.ConnectionSnapshot;
+import dev.wok.daemon.upstream.SnapshotJson;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -15,16 +17,16 @@ import java.util.function.Supplier;
 
 /** {@code status}: answers from snapshots only, so it is as fast whatever the daemon is doing. */
 public final class StatusMethod implements MethodHandler {
-    /** Until the upstream connector exists, sync is off: the daemon keeps its log locally. */
-    static final String STATE_DISABLED = "disabled";
-
     private final DaemonInfo info;
     private final IntSupplier clients;
     private final Supplier<ProcessStats> stats;
+    private final Supplier<ConnectionSnapshot> connection;
     private final Clock clock;
     private final String startedAt;
 
-    public StatusMethod(DaemonInfo info, IntSupplier clients, Supplier<ProcessStats> stats, Clock clock) {
+    public StatusMethod(DaemonInfo info, IntSupplier clients, Supplier<ProcessStats> stats,
+                        Supplier<ConnectionSnapshot> connection, Clock clock) {
+        this.connection = connection;
         this.info = info;
         this.clients = clients;
         this.stats = stats;
@@ -37,7 +39,7 @@ public final class StatusMethod implements MethodHandler {
         call.params().allowOnly();
         ProcessStats memory = stats.get();
         ObjectNode status = Json.object();
-        status.put("state", STATE_DISABLED);
+        SnapshotJson.write(connection.get(), clock.instant(), status);
         status.put("version", info.version());
         status.put("pid", info.pid());
         status.put("started_at", startedAt);

@@ -23,6 +23,11 @@ public final class ConnectionManager {
     private static final Logger log = LoggerFactory.getLogger(ConnectionManager.class);
     /** The backoff resets only after a connection stayed up this long with its handshake finished. */
     static final Duration STABLE_AFTER = Duration.ofSeconds(5);
+    /**
+     * The transport times each phase (TCP, TLS, upgrade, welcome) with the connect timeout; this
+     * backstop covers a transport that never reports at all, so it allows all four phases.
+     */
+    static final int PHASES = 4;
 
     private final UpstreamConfig config;
     private final Transport transport;
@@ -43,6 +48,8 @@ public final class ConnectionManager {
     private Instant nextRetryAt;
     private Instant connectedSince;
     private String lastError;
+    private Instant lastHeartbeatAt;
+    private Duration lastRoundTrip;
 
     public ConnectionManager(UpstreamConfig config, Transport transport, Scheduler scheduler, RandomGenerator random) {
         this.config = config;
@@ -130,8 +137,13 @@ public final class ConnectionManager {
             public void failed(long g, Transport.Failure failure) {
                 scheduler.execute(() -> onFailed(g, failure));
             }
+
+            @Override
+            public void heartbeat(long g, Duration roundTrip) {
+                scheduler.execute(() -> onHeartbeat(g, roundTrip));
+            }
         };
-        Duration timeout = config.retry().connectTimeout();
+        Duration timeout = config.retry().connectTimeout().multipliedBy(PHASES);
         connectTimer = scheduler.schedule(timeout, () -> onConnectTimeout(attemptGeneration));
         try {
             current = transport.open(attemptGeneration, events);
@@ -150,9 +162,20 @@ public final class ConnectionManager {
         everConnected = true;
         connectedSince = scheduler.now();
         lastError = null;
+        lastHeartbeatAt = null;
+        lastRoundTrip = null;
         stableTimer = scheduler.schedule(STABLE_AFTER, () -> onStable(g));
         transition(ConnectionState.CONNECTED, 0);
         log.info("connected to {}", config.redactedUrl().orElse("?"));
+    }
+
+    private void onHeartbeat(long g, Duration roundTrip) {
+        if (g != generation || state != ConnectionState.CONNECTED) {
+            return;
+        }
+        lastHeartbeatAt = scheduler.now();
+        lastRoundTrip = roundTrip;
+        transition(ConnectionState.CONNECTED, 0);
     }
 
     private void onStable(long g) {
@@ -165,7 +188,8 @@ public final class ConnectionManager {
         if (g != generation || state == ConnectionState.CONNECTED) {
             return;
         }
-        onFailed(g, Transport.Failure.retryable("no connection within " + config.retry().connectTimeout().toMillis() + " ms"));
+        onFailed(g, Transport.Failure.retryable("no connection within "
+                + config.retry().connectTimeout().multipliedBy(PHASES).toMillis() + " ms"));
     }
 
     private void onFailed(long g, Transport.Failure failure) {
@@ -245,7 +269,8 @@ public final class ConnectionManager {
         state = next;
         ConnectionSnapshot snapshot = new ConnectionSnapshot(next, attempt, config.retry().maxAttempts(),
                 Optional.ofNullable(nextRetryAt), config.redactedUrl(), Optional.ofNullable(connectedSince),
-                Optional.ofNullable(lastError), generation);
+                Optional.ofNullable(lastError), Optional.ofNullable(lastHeartbeatAt), Optional.ofNullable(lastRoundTrip),
+                generation);
         published = snapshot;
         for (Consumer<ConnectionSnapshot> watcher : watchers) {
             try {

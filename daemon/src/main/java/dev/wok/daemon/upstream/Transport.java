@@ -24,6 +24,9 @@ public interface Transport {
 
         /** The attempt failed or the live connection dropped. */
         void failed(long generation, Failure failure);
+
+        /** A pong answered a heartbeat ping after {@code roundTrip}. */
+        default void heartbeat(long generation, java.time.Duration roundTrip) {}
     }
 
     /** Why an attempt or connection ended. Fatal ones stop retrying until a manual connect or a reload. */

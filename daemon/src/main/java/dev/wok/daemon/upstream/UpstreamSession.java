@@ -1,0 +1,149 @@
+package dev.wok.daemon.upstream;
+
+import dev.wok.daemon.config.HeartbeatPolicy;
+import dev.wok.protocol.ProtocolException;
+import dev.wok.protocol.upstream.CloseCodes;
+import dev.wok.protocol.upstream.UpstreamCodec;
+import dev.wok.protocol.upstream.UpstreamMessage;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PingWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.PongWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketClientHandshakeException;
+import io.netty.handler.codec.http.websocketx.WebSocketClientProtocolHandler.ClientHandshakeStateEvent;
+import io.netty.handler.timeout.IdleState;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.timeout.IdleStateHandler;
+import io.netty.util.ReferenceCountUtil;
+import java.time.Duration;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+/**
+ * The last handler of an upstream connection: sends hello once the upgrade is done, reports
+ * {@code opened} on welcome, pings when nothing was written for a while, and reports exactly one
+ * failure however the connection ends (close frame, refused upgrade, silence, error, or loss).
+ */
+final class UpstreamSession extends ChannelInboundHandlerAdapter {
+    private final long generation;
+    private final Transport.Events events;
+    private final UpstreamMessage.Hello hello;
+    private final Duration welcomeTimeout;
+    private final HeartbeatPolicy heartbeat;
+    private final AtomicBoolean reported;
+    private ScheduledFuture<?> welcomeTimer;
+    private boolean welcomed;
+
+    UpstreamSession(long generation, Transport.Events events, UpstreamMessage.Hello hello, Duration welcomeTimeout,
+                    HeartbeatPolicy heartbeat, AtomicBoolean reported) {
+        this.heartbeat = heartbeat;
+        this.generation = generation;
+        this.events = events;
+        this.hello = hello;
+        this.welcomeTimeout = welcomeTimeout;
+        this.reported = reported;
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
+        if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
+            // Heartbeats start with the WebSocket; before it, each phase has its own timeout.
+            ctx.pipeline().addBefore(ctx.name(), "idle", new IdleStateHandler(heartbeat.timeout().toMillis(),
+                    heartbeat.interval().toMillis(), 0, TimeUnit.MILLISECONDS));
+            ctx.writeAndFlush(new TextWebSocketFrame(UpstreamCodec.encode(hello)));
+            welcomeTimer = ctx.executor().schedule(() -> fail(ctx, Transport.Failure.retryable(
+                    "no welcome within " + welcomeTimeout.toMillis() + " ms of the upgrade")), welcomeTimeout.toMillis(),
+                    TimeUnit.MILLISECONDS);
+        } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
+            fail(ctx, Transport.Failure.retryable("WebSocket upgrade not answered in time"));
+        } else if (event instanceof IdleStateEvent idle) {
+            if (idle.state() == IdleState.READER_IDLE) {
+                fail(ctx, Transport.Failure.retryable("nothing received for " + heartbeat.timeout().toMillis()
+                        + " ms (heartbeat timeout); the connection is dead"));
+            } else if (idle.state() == IdleState.WRITER_IDLE && welcomed) {
+                ByteBuf stamp = ctx.alloc().buffer(8).writeLong(System.nanoTime());
+                ctx.writeAndFlush(new PingWebSocketFrame(stamp));
+            }
+        } else {
+            super.userEventTriggered(ctx, event);
+        }
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        try {
+            if (msg instanceof TextWebSocketFrame text) {
+                onText(ctx, text.text());
+            } else if (msg instanceof PongWebSocketFrame pong && pong.content().readableBytes() == 8) {
+                long sent = pong.content().getLong(pong.content().readerIndex());
+                events.heartbeat(generation, Duration.ofNanos(System.nanoTime() - sent));
+            } else if (msg instanceof CloseWebSocketFrame close) {
+                int code = close.statusCode();
+                String reason = "closed by the relay (" + code + (close.reasonText().isEmpty() ? "" : " " + close.reasonText()) + ")";
+                fail(ctx, CloseCodes.fatal(code) ? Transport.Failure.fatal(reason) : Transport.Failure.retryable(reason));
+            }
+        } finally {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void onText(ChannelHandlerContext ctx, String text) {
+        UpstreamMessage message;
+        try {
+            message = UpstreamCodec.decode(text);
+        } catch (ProtocolException e) {
+            fail(ctx, Transport.Failure.retryable("the relay sent something unreadable: " + e.getMessage()));
+            return;
+        }
+        if (message instanceof UpstreamMessage.Welcome) {
+            welcomed = true;
+            if (welcomeTimer != null) {
+                welcomeTimer.cancel(false);
+            }
+            events.opened(generation);
+        } else if (message instanceof UpstreamMessage.Error error) {
+            boolean fatal = error.code().equals("unauthorized") || error.code().equals("unsupported_version");
+            fail(ctx, new Transport.Failure(fatal, "relay error " + error.code() + ": " + error.message()));
+        }
+        // Events and acks feed the sync engine, which is not part of the connector.
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) throws Exception {
+        fail(ctx, Transport.Failure.retryable(welcomed ? "connection lost" : "connection closed before the welcome"));
+        super.channelInactive(ctx);
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof WebSocketClientHandshakeException refused && refused.response() != null) {
+            int status = refused.response().status().code();
+            if (status == 401 || status == 403) {
+                fail(ctx, Transport.Failure.fatal("the relay refused our credentials (HTTP " + status
+                        + "); check WOK_UPSTREAM_TOKEN, upstream.token or upstream.token_file, then run: wok connect"));
+                return;
+            }
+            fail(ctx, Transport.Failure.retryable("WebSocket upgrade refused (HTTP " + status + ")"));
+            return;
+        }
+        if (cause instanceof WebSocketClientHandshakeException handshake) {
+            fail(ctx, Transport.Failure.retryable("WebSocket upgrade not answered in time (" + handshake.getMessage() + ")"));
+            return;
+        }
+        fail(ctx, Transport.Failure.retryable(cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+    }
+
+    private void fail(ChannelHandlerContext ctx, Transport.Failure failure) {
+        if (welcomeTimer != null) {
+            welcomeTimer.cancel(false);
+        }
+        if (reported.compareAndSet(false, true)) {
+            events.failed(generation, failure);
+        }
+        ctx.close();
+    }
+}
