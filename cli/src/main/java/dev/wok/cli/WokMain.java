@@ -24,7 +24,8 @@ import picocli.CommandLine.Spec;
         description = "Talk to wokd, the wok sync daemon.",
         footer = {"", "Environment: WOK_HOME (one directory for socket, config and state), WOK_SOCKET, NO_COLOR.",
                 "Exit codes: 0 ok, 1 failure, 2 usage, 3 wokd not running, 4 wokd not answering."},
-        subcommands = {WokMain.Ping.class, WokMain.Status.class, StopCommand.class})
+        subcommands = {WokMain.Ping.class, WokMain.Status.class, WokMain.Connect.class, WokMain.Disconnect.class,
+                StopCommand.class})
 public final class WokMain extends TopLevelCommand {
     public WokMain(CliContext context) {
         super(context);
@@ -73,6 +74,10 @@ public final class WokMain extends TopLevelCommand {
         @Option(names = "--json", description = "Print the status as one JSON object, for scripts.")
         boolean json;
 
+        @Option(names = {"-w", "--watch"},
+                description = "Then print one line per connection-state change until interrupted (JSON lines with --json).")
+        boolean watch;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
@@ -98,7 +103,80 @@ public final class WokMain extends TopLevelCommand {
                 out.print(StatusView.render(status, parent.context().colour()));
             }
             out.flush();
+            if (watch) {
+                return watch(out);
+            }
             return ExitCodes.OK;
+        }
+
+        private int watch(PrintWriter out) throws Exception {
+            try (WokClient client = DaemonConnection.open(parent.context().paths())) {
+                client.call(Methods.WATCH, Json.object(), java.time.Duration.ofDays(3650), event -> {
+                    try {
+                        out.println(json ? Json.mapper().writeValueAsString(event.body())
+                                : java.time.LocalTime.now().withNano(0) + " " + StatusView.stateLine(event.body(), parent.context().colour()));
+                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+                        throw new java.io.UncheckedIOException(e);
+                    }
+                    out.flush();
+                });
+                return ExitCodes.OK;
+            } catch (DaemonUnavailableException e) {
+                if (e.reason() == DaemonUnavailableException.Reason.CONNECTION_LOST) {
+                    out.println("wokd stopped");
+                    out.flush();
+                    return ExitCodes.NOT_RUNNING;
+                }
+                throw DaemonConnection.unavailable(e);
+            }
+        }
+    }
+
+    @Command(name = "connect", mixinStandardHelpOptions = true,
+            description = {"Resume syncing now: skips any backoff wait, and retries after a failure",
+                    "(e.g. once the token is fixed). Returns at once; see 'wok status --watch'."})
+    static final class Connect implements Callable<Integer> {
+        @ParentCommand
+        WokMain parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            return request(parent, spec, Methods.CONNECT);
+        }
+    }
+
+    @Command(name = "disconnect", mixinStandardHelpOptions = true,
+            description = {"Pause syncing: close the upstream connection and stop retrying until 'wok connect'.",
+                    "Local clients are served as before."})
+    static final class Disconnect implements Callable<Integer> {
+        @ParentCommand
+        WokMain parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            return request(parent, spec, Methods.DISCONNECT);
+        }
+    }
+
+    private static int request(WokMain parent, CommandSpec spec, String method) throws Exception {
+        try {
+            JsonNode answer = DaemonConnection.call(parent.context().paths(), method, Json.object());
+            PrintWriter out = spec.commandLine().getOut();
+            if (answer.path("state").asText().equals("disabled")) {
+                out.println("no upstream is configured: set upstream.url in config.toml (or WOK_UPSTREAM_URL), then restart wokd or send it SIGHUP");
+            } else {
+                out.println(method + " requested; now " + StatusView.stateLine(answer, parent.context().colour()));
+            }
+            out.flush();
+            return ExitCodes.OK;
+        } catch (DaemonUnavailableException e) {
+            throw DaemonConnection.unavailable(e);
         }
     }
 

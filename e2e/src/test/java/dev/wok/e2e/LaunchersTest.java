@@ -58,6 +58,24 @@ class LaunchersTest {
     }
 
     @Test
+    void local_sync_starts_a_relay_and_a_connected_daemon_then_stops_both() throws Exception {
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Map<String, String> env = Map.of("WOK_RELAY_PORT", Integer.toString(port));
+        Result start = run(scripts.resolve("local-sync"), env, "start");
+        assertThat(start.exit).as(start.output).isZero();
+        daemons.pid(home);
+        daemons.track(Long.parseLong(Files.readString(home.resolve("relay.pid")).trim()));
+        assertThat(start.output).contains("wok-relay started").contains("● connected")
+                .contains("upstream  ws://127.0.0.1:" + port + "/sync");
+        Result stop = run(scripts.resolve("local-sync"), env, "stop");
+        assertThat(stop.exit).as(stop.output).isZero();
+        assertThat(stop.output).contains("wokd stopped").contains("wok-relay stopped");
+    }
+
+    @Test
     void the_cli_loads_no_netty_logback_or_sqlite_class() throws Exception {
         assertThat(run(scripts.resolve("wokd"), Map.of(), "start").exit).isZero();
         daemons.pid(home);

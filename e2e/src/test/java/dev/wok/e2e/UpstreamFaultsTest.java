@@ -90,6 +90,25 @@ class UpstreamFaultsTest {
     }
 
     @Test
+    void wok_status_disconnect_and_connect_as_a_user_types_them() throws Exception {
+        relay = RelayProcess.start(relayData, 0, null);
+        startDaemon(relay.url(), Optional.empty(), FAST_RETRY);
+        Map<String, String> env = Map.of("WOK_HOME", home.toString());
+        await().atMost(Duration.ofSeconds(15)).until(() -> state().equals("connected"));
+        CliRun status = CliRun.wok(env, "status");
+        assertThat(status.out()).startsWith("● connected").contains("upstream  " + relay.url());
+
+        CliRun disconnect = CliRun.wok(env, "disconnect");
+        assertThat(disconnect.exitCode()).isZero();
+        assertThat(disconnect.out()).contains("disconnect requested");
+        await().atMost(Duration.ofSeconds(10)).until(() -> state().equals("disconnected"));
+        assertThat(CliRun.wok(env, "status").out()).startsWith("○ disconnected");
+
+        assertThat(CliRun.wok(env, "connect").exitCode()).isZero();
+        await().atMost(Duration.ofSeconds(10)).until(() -> state().equals("connected"));
+    }
+
+    @Test
     void relay_killed_then_restarted_reconnects_with_growing_attempts() throws Exception {
         relay = RelayProcess.start(relayData, 0, null);
         int port = relay.port;

@@ -11,18 +11,12 @@ public final class StatusView {
     private StatusView() {}
 
     public static String render(JsonNode status, boolean colour) {
-        String state = status.path("state").asText("unknown");
         StringBuilder out = new StringBuilder();
-        Look look = Look.of(state);
-        out.append(colour ? look.ansi + look.symbol + RESET : look.symbol).append(' ').append(state);
-        String detail = look.detail;
-        if (!detail.isEmpty()) {
-            out.append(" — ").append(detail);
-        }
-        out.append('\n');
+        out.append(stateLine(status, colour)).append('\n');
         out.append(String.format(Locale.ROOT, "  wokd %s · pid %d · up %s · %s transport%n",
                 status.path("version").asText("?"), status.path("pid").asLong(),
                 duration(Duration.ofMillis(status.path("uptime_ms").asLong())), status.path("transport").asText("?")));
+        upstreamRows(out, status);
         row(out, "clients", status.path("clients").asText());
         String rss = status.path("rss_bytes").isNumber() ? " · rss " + bytes(status.path("rss_bytes").asLong()) : "";
         row(out, "memory", "heap " + bytes(status.path("heap_used_bytes").asLong()) + " of "
@@ -32,8 +26,40 @@ public final class StatusView {
         return out.toString();
     }
 
+    /** The first line: symbol, state with attempt, and what the user may want to know next. */
+    public static String stateLine(JsonNode status, boolean colour) {
+        String state = status.path("state").asText("unknown");
+        Look look = Look.of(state);
+        StringBuilder line = new StringBuilder();
+        line.append(colour ? look.ansi + look.symbol + RESET : look.symbol).append(' ')
+                .append(status.path("state_detail").asText(state));
+        if (status.path("next_retry_in_ms").isNumber()) {
+            line.append(String.format(Locale.ROOT, ", next retry in %.1f s", status.path("next_retry_in_ms").asLong() / 1000.0));
+        }
+        if (!look.detail.isEmpty()) {
+            line.append(" — ").append(look.detail);
+        }
+        return line.toString();
+    }
+
+    private static void upstreamRows(StringBuilder out, JsonNode status) {
+        if (status.path("upstream_url").isTextual()) {
+            row(out, "upstream", status.path("upstream_url").asText());
+        }
+        if (status.path("connected_since").isTextual()) {
+            row(out, "since", status.path("connected_since").asText());
+        }
+        if (status.path("last_heartbeat_at").isTextual()) {
+            row(out, "heartbeat", status.path("last_heartbeat_at").asText()
+                    + String.format(Locale.ROOT, " (rtt %.1f ms)", status.path("rtt_ms").asDouble()));
+        }
+        if (status.path("last_error").isTextual()) {
+            row(out, "error", status.path("last_error").asText());
+        }
+    }
+
     private static void row(StringBuilder out, String name, String value) {
-        out.append(String.format(Locale.ROOT, "  %-8s %s%n", name, value));
+        out.append(String.format(Locale.ROOT, "  %-9s %s%n", name, value));
     }
 
     static String duration(Duration d) {
@@ -70,7 +96,7 @@ public final class StatusView {
         CONNECTING("◐", "\u001b[33m", ""),
         DISCONNECTED("○", "\u001b[90m", ""),
         DISABLED("○", "\u001b[90m", "no upstream configured; ops stay local"),
-        FAILED("●", "\u001b[31m", "");
+        FAILED("●", "\u001b[31m", "fix the cause below, then: wok connect");
 
         final String symbol;
         final String ansi;
