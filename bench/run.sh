@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds wok and runs its benchmarks; results go to stdout as Markdown tables for docs/BENCHMARKS.md.
-#   bench/run.sh [ipc|startup|all] [seconds-per-ipc-run]
+#   bench/run.sh [ipc|startup|upstream|all] [seconds-per-load-run]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -11,6 +11,9 @@ what=${1:-all}
 seconds=${2:-5}
 if [ "$what" = ipc ] || [ "$what" = all ]; then
     "$java" -XX:+UseSerialGC -Dwok.repo.root="$root" -cp "$cp" dev.wok.bench.IpcBench "$seconds"
+fi
+if [ "$what" = upstream ] || [ "$what" = all ]; then
+    "$java" -XX:+UseSerialGC -Dwok.repo.root="$root" -cp "$cp" dev.wok.bench.UpstreamBench "$seconds"
 fi
 if [ "$what" = startup ] || [ "$what" = all ]; then
     "$java" -Dwok.repo.root="$root" -cp "$cp" dev.wok.bench.StartupBench 20

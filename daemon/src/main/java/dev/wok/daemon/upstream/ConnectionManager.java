@@ -28,6 +28,12 @@ public final class ConnectionManager {
      * backstop covers a transport that never reports at all, so it allows all four phases.
      */
     static final int PHASES = 4;
+    /**
+     * After the server says it is restarting (close 1001), retries within this window come every
+     * random 0–1 s and do not count as failures, so the daemon is back within about a second of the
+     * server, however long the restart takes, without growing its backoff.
+     */
+    static final Duration RESTART_WINDOW = Duration.ofSeconds(30);
 
     private final UpstreamConfig config;
     private final Transport transport;
@@ -48,6 +54,7 @@ public final class ConnectionManager {
     private Instant nextRetryAt;
     private Instant connectedSince;
     private String lastError;
+    private Instant restartWindowEnds;
     private Instant lastHeartbeatAt;
     private Duration lastRoundTrip;
 
@@ -159,6 +166,7 @@ public final class ConnectionManager {
         }
         cancel(connectTimer);
         connectTimer = null;
+        restartWindowEnds = null;
         everConnected = true;
         connectedSince = scheduler.now();
         lastError = null;
@@ -207,9 +215,15 @@ public final class ConnectionManager {
             transition(ConnectionState.FAILED, 0);
             return;
         }
+        if (failure.goingAway() && (state == ConnectionState.CONNECTED)) {
+            restartWindowEnds = scheduler.now().plus(RESTART_WINDOW);
+        }
+        boolean serverRestarting = restartWindowEnds != null && scheduler.now().isBefore(restartWindowEnds);
         Duration delay;
         if (wasStable) {
             failures = 0;
+            delay = backoff.afterHealthyDrop();
+        } else if (serverRestarting) {
             delay = backoff.afterHealthyDrop();
         } else {
             failures++;

@@ -29,14 +29,25 @@ public interface Transport {
         default void heartbeat(long generation, java.time.Duration roundTrip) {}
     }
 
-    /** Why an attempt or connection ended. Fatal ones stop retrying until a manual connect or a reload. */
-    record Failure(boolean fatal, String message) {
+    /**
+     * Why an attempt or connection ended. Fatal ones stop retrying until a manual connect or a reload;
+     * {@code goingAway} means the server said it is restarting (close 1001), so it will be back soon.
+     */
+    record Failure(boolean fatal, boolean goingAway, String message) {
+        public Failure(boolean fatal, String message) {
+            this(fatal, false, message);
+        }
+
         public static Failure retryable(String message) {
-            return new Failure(false, message);
+            return new Failure(false, false, message);
         }
 
         public static Failure fatal(String message) {
-            return new Failure(true, message);
+            return new Failure(true, false, message);
+        }
+
+        public static Failure goingAway(String message) {
+            return new Failure(false, true, message);
         }
     }
 }

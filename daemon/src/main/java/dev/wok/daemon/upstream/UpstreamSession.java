@@ -84,7 +84,8 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof CloseWebSocketFrame close) {
                 int code = close.statusCode();
                 String reason = "closed by the relay (" + code + (close.reasonText().isEmpty() ? "" : " " + close.reasonText()) + ")";
-                fail(ctx, CloseCodes.fatal(code) ? Transport.Failure.fatal(reason) : Transport.Failure.retryable(reason));
+                fail(ctx, CloseCodes.fatal(code) ? Transport.Failure.fatal(reason)
+                        : code == CloseCodes.GOING_AWAY ? Transport.Failure.goingAway(reason) : Transport.Failure.retryable(reason));
             }
         } finally {
             ReferenceCountUtil.release(msg);

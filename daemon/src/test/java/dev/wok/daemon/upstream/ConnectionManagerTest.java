@@ -125,6 +125,27 @@ class ConnectionManagerTest {
     }
 
     @Test
+    void while_a_server_restarts_retries_stay_under_a_second_and_do_not_count_as_failures() {
+        ConnectionManager manager = started(23);
+        transport.last().open();
+        clock.drain();
+        transport.last().goAway("closed by the relay (1001 relay restarting)");
+        clock.drain();
+        for (int i = 0; i < 20; i++) {
+            assertThat(untilRetry(manager)).isLessThan(Duration.ofSeconds(1));
+            clock.advance(untilRetry(manager));
+            transport.last().fail("connection refused");
+            clock.drain();
+            assertThat(manager.snapshot().describe()).isEqualTo("reconnecting (attempt 1/10)");
+        }
+        clock.advance(Duration.ofSeconds(30));
+        transport.last().fail("connection refused");
+        clock.drain();
+        assertThat(manager.snapshot().describe()).as("after the window, normal backoff resumes").isEqualTo("reconnecting (attempt 2/10)");
+        assertThat(untilRetry(manager)).isGreaterThanOrEqualTo(Duration.ofSeconds(1));
+    }
+
+    @Test
     void a_drop_before_five_seconds_keeps_backing_off() {
         ConnectionManager manager = started(3);
         transport.last().fail("refused");

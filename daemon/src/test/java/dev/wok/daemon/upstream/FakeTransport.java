@@ -36,6 +36,10 @@ final class FakeTransport implements Transport {
             events.failed(generation, Failure.retryable(message));
         }
 
+        void goAway(String message) {
+            events.failed(generation, Failure.goingAway(message));
+        }
+
         void reject(String message) {
             events.failed(generation, Failure.fatal(message));
         }
