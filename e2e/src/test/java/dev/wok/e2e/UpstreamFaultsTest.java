@@ -197,6 +197,78 @@ class UpstreamFaultsTest {
     }
 
     @Test
+    void the_token_file_is_read_afresh_so_fixing_it_and_connecting_recovers() throws Exception {
+        Path relayToken = Files.createTempFile(relayData.getParent(), "relay-token", "");
+        Files.setPosixFilePermissions(relayToken, PosixFilePermissions.fromString("rw-------"));
+        Files.writeString(relayToken, "right-token\n");
+        relay = RelayProcess.start(relayData, 0, relayToken);
+        Path ourToken = home.resolve("token");
+        Files.writeString(ourToken, "stale-token\n");
+        Files.setPosixFilePermissions(ourToken, PosixFilePermissions.fromString("rw-------"));
+        UpstreamConfig upstream = new UpstreamConfig(Optional.of(URI.create(relay.url())), Optional.empty(),
+                Optional.of(ourToken), FAST_RETRY, FAST_HEARTBEAT);
+        WokPaths paths = WokPaths.resolve(Map.of("WOK_HOME", home.toString()), Platform.current());
+        daemon = Daemon.start(DaemonSettings.defaults(paths).withConfig(new WokConfig(upstream, true)));
+        await().atMost(Duration.ofSeconds(15)).until(() -> state().equals("failed"));
+
+        Files.writeString(ourToken, "right-token\n");
+        assertThat(CliRun.wok(Map.of("WOK_HOME", home.toString()), "connect").exitCode()).isZero();
+        await().atMost(Duration.ofSeconds(15)).until(() -> state().equals("connected"));
+        Files.deleteIfExists(relayToken);
+    }
+
+    @Test
+    void a_token_file_others_can_read_is_refused_with_the_fix() throws Exception {
+        relay = RelayProcess.start(relayData, 0, null);
+        Path ourToken = home.resolve("token");
+        Files.writeString(ourToken, "t\n");
+        Files.setPosixFilePermissions(ourToken, PosixFilePermissions.fromString("rw-r--r--"));
+        UpstreamConfig upstream = new UpstreamConfig(Optional.of(URI.create(relay.url())), Optional.empty(),
+                Optional.of(ourToken), FAST_RETRY, FAST_HEARTBEAT);
+        WokPaths paths = WokPaths.resolve(Map.of("WOK_HOME", home.toString()), Platform.current());
+        daemon = Daemon.start(DaemonSettings.defaults(paths).withConfig(new WokConfig(upstream, true)));
+        await().atMost(Duration.ofSeconds(15)).until(() -> state().equals("failed"));
+        assertThat(status().path("last_error").asText()).contains("readable by others").contains("chmod 600 " + ourToken);
+    }
+
+    @Test
+    void wss_verifies_the_certificate_against_the_jdk_trust_store() throws Exception {
+        Path keystore = relayData.resolve("self-signed.p12");
+        Process keytool = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                "-genkeypair", "-keyalg", "EC", "-alias", "relay", "-dname", "CN=localhost", "-validity", "1",
+                "-keystore", keystore.toString(), "-storetype", "PKCS12", "-storepass", "changeit")
+                .redirectErrorStream(true).start();
+        keytool.getInputStream().readAllBytes();
+        assertThat(keytool.waitFor()).isZero();
+        java.security.KeyStore store = java.security.KeyStore.getInstance("PKCS12");
+        try (var in = Files.newInputStream(keystore)) {
+            store.load(in, "changeit".toCharArray());
+        }
+        javax.net.ssl.KeyManagerFactory keys = javax.net.ssl.KeyManagerFactory.getInstance("PKIX");
+        keys.init(store, "changeit".toCharArray());
+        javax.net.ssl.SSLContext tls = javax.net.ssl.SSLContext.getInstance("TLS");
+        tls.init(keys.getKeyManagers(), null, null);
+        try (javax.net.ssl.SSLServerSocket server = (javax.net.ssl.SSLServerSocket) tls.getServerSocketFactory()
+                .createServerSocket(0, 50, InetAddress.getLoopbackAddress())) {
+            Thread acceptor = new Thread(() -> {
+                while (!server.isClosed()) {
+                    try (javax.net.ssl.SSLSocket socket = (javax.net.ssl.SSLSocket) server.accept()) {
+                        socket.startHandshake();
+                    } catch (IOException e) {
+                        // the daemon refuses our certificate: expected
+                    }
+                }
+            });
+            acceptor.setDaemon(true);
+            acceptor.start();
+            startDaemon("wss://localhost:" + server.getLocalPort() + "/sync", Optional.empty(), FAST_RETRY);
+            await().atMost(Duration.ofSeconds(15)).untilAsserted(() ->
+                    assertThat(status().path("last_error").asText()).containsIgnoringCase("certification path"));
+            assertThat(state()).isNotEqualTo("connected");
+        }
+    }
+
+    @Test
     void watch_streams_every_change_to_every_subscriber() throws Exception {
         relay = RelayProcess.start(relayData, 0, null);
         startDaemon(relay.url(), Optional.empty(), FAST_RETRY);

@@ -168,6 +168,32 @@ class WokdLifecycleTest {
     }
 
     @Test
+    void a_bad_config_stops_wokd_start_with_the_key_and_the_file() throws Exception {
+        java.nio.file.Files.writeString(home.resolve("config.toml"), "[upstream.retry]\nbase = 100\n");
+        CliRun start = CliRun.wokd(DaemonProcesses.env(home), "start");
+        assertThat(start.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(start.err()).contains("unknown key 'upstream.retry.base'").contains(home.resolve("config.toml").toString())
+                .contains("base_ms");
+        assertThat(home.resolve("wokd.sock")).doesNotExist();
+    }
+
+    @Test
+    void sighup_reloads_the_config_and_connects_to_the_new_upstream() throws Exception {
+        try (RelayProcess relay = RelayProcess.start(home.resolve("relay"), 0, null)) {
+            Map<String, String> env = DaemonProcesses.env(home);
+            assertThat(CliRun.wokd(env, "start").exitCode()).isZero();
+            long pid = daemons.pid(home).orElseThrow();
+            assertThat(Json.mapper().readTree(CliRun.wok(env, "status", "--json").out()).path("state").asText()).isEqualTo("disabled");
+
+            java.nio.file.Files.writeString(home.resolve("config.toml"), "[upstream]\nurl = \"" + relay.url() + "\"\n");
+            new ProcessBuilder("kill", "-HUP", Long.toString(pid)).start().waitFor(10, TimeUnit.SECONDS);
+            await().atMost(Duration.ofSeconds(15)).until(() ->
+                    Json.mapper().readTree(CliRun.wok(env, "status", "--json").out()).path("state").asText().equals("connected"));
+            assertThat(DaemonProcesses.alive(pid)).as("SIGHUP reloads; it does not stop wokd").isTrue();
+        }
+    }
+
+    @Test
     void help_explains_commands_environment_and_exit_codes() {
         CliRun help = CliRun.wok(Map.of(), "--help");
         assertThat(help.exitCode()).isZero();
