@@ -61,10 +61,24 @@ class UpstreamFaultsTest {
     }
 
     private Daemon startDaemon(String url, Optional<String> token, RetryPolicy retry) throws Exception {
-        UpstreamConfig upstream = new UpstreamConfig(Optional.of(URI.create(url)), token, Optional.empty(), retry, FAST_HEARTBEAT);
+        return startDaemon(new UpstreamConfig(Optional.of(URI.create(url)), token, Optional.empty(), retry, FAST_HEARTBEAT));
+    }
+
+    private Daemon startDaemonWithTokenFile(String url, Path tokenFile) throws Exception {
+        return startDaemon(new UpstreamConfig(Optional.of(URI.create(url)), Optional.empty(), Optional.of(tokenFile),
+                FAST_RETRY, FAST_HEARTBEAT));
+    }
+
+    private Daemon startDaemon(UpstreamConfig upstream) throws Exception {
         WokPaths paths = WokPaths.resolve(Map.of("WOK_HOME", home.toString()), Platform.current());
         daemon = Daemon.start(DaemonSettings.defaults(paths).withConfig(new WokConfig(upstream, true)));
         return daemon;
+    }
+
+    private static Path secret(Path file, String token) throws IOException {
+        Files.writeString(file, token + "\n");
+        Files.setPosixFilePermissions(file, PosixFilePermissions.fromString("rw-------"));
+        return file;
     }
 
     private JsonNode status() throws Exception {
@@ -185,9 +199,7 @@ class UpstreamFaultsTest {
 
     @Test
     void a_wrong_token_fails_without_a_retry_storm() throws Exception {
-        Path tokenFile = Files.createTempFile(relayData.getParent(), "token", "");
-        Files.setPosixFilePermissions(tokenFile, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(tokenFile, "right-token\n");
+        Path tokenFile = secret(Files.createTempFile(relayData.getParent(), "token", ""), "right-token");
         relay = RelayProcess.start(relayData, 0, tokenFile);
         startDaemon(relay.url(), Optional.of("wrong-token"), FAST_RETRY);
         await().atMost(Duration.ofSeconds(15)).until(() -> state().equals("failed"));
@@ -198,17 +210,10 @@ class UpstreamFaultsTest {
 
     @Test
     void the_token_file_is_read_afresh_so_fixing_it_and_connecting_recovers() throws Exception {
-        Path relayToken = Files.createTempFile(relayData.getParent(), "relay-token", "");
-        Files.setPosixFilePermissions(relayToken, PosixFilePermissions.fromString("rw-------"));
-        Files.writeString(relayToken, "right-token\n");
+        Path relayToken = secret(Files.createTempFile(relayData.getParent(), "relay-token", ""), "right-token");
         relay = RelayProcess.start(relayData, 0, relayToken);
-        Path ourToken = home.resolve("token");
-        Files.writeString(ourToken, "stale-token\n");
-        Files.setPosixFilePermissions(ourToken, PosixFilePermissions.fromString("rw-------"));
-        UpstreamConfig upstream = new UpstreamConfig(Optional.of(URI.create(relay.url())), Optional.empty(),
-                Optional.of(ourToken), FAST_RETRY, FAST_HEARTBEAT);
-        WokPaths paths = WokPaths.resolve(Map.of("WOK_HOME", home.toString()), Platform.current());
-        daemon = Daemon.start(DaemonSettings.defaults(paths).withConfig(new WokConfig(upstream, true)));
+        Path ourToken = secret(home.resolve("token"), "stale-token");
+        startDaemonWithTokenFile(relay.url(), ourToken);
         await().atMost(Duration.ofSeconds(15)).until(() -> state().equals("failed"));
 
         Files.writeString(ourToken, "right-token\n");
@@ -223,10 +228,7 @@ class UpstreamFaultsTest {
         Path ourToken = home.resolve("token");
         Files.writeString(ourToken, "t\n");
         Files.setPosixFilePermissions(ourToken, PosixFilePermissions.fromString("rw-r--r--"));
-        UpstreamConfig upstream = new UpstreamConfig(Optional.of(URI.create(relay.url())), Optional.empty(),
-                Optional.of(ourToken), FAST_RETRY, FAST_HEARTBEAT);
-        WokPaths paths = WokPaths.resolve(Map.of("WOK_HOME", home.toString()), Platform.current());
-        daemon = Daemon.start(DaemonSettings.defaults(paths).withConfig(new WokConfig(upstream, true)));
+        startDaemonWithTokenFile(relay.url(), ourToken);
         await().atMost(Duration.ofSeconds(15)).until(() -> state().equals("failed"));
         assertThat(status().path("last_error").asText()).contains("readable by others").contains("chmod 600 " + ourToken);
     }

@@ -34,6 +34,15 @@ class ConnectionManagerTest {
         return manager;
     }
 
+    private void failTwiceThenOpen(ConnectionManager manager) {
+        for (int i = 0; i < 2; i++) {
+            transport.last().fail("refused");
+            clock.drain();
+            clock.advance(untilRetry(manager));
+        }
+        transport.last().open();
+    }
+
     private Duration untilRetry(ConnectionManager manager) {
         return Duration.between(clock.now(), manager.snapshot().nextRetryAt().orElseThrow());
     }
@@ -110,13 +119,7 @@ class ConnectionManagerTest {
     @Test
     void a_drop_after_five_stable_seconds_retries_within_a_second_and_resets_the_count() {
         ConnectionManager manager = started(3);
-        transport.last().fail("refused");
-        clock.drain();
-        clock.advance(untilRetry(manager));
-        transport.last().fail("refused");
-        clock.drain();
-        clock.advance(untilRetry(manager));
-        transport.last().open();
+        failTwiceThenOpen(manager);
         clock.advance(Duration.ofSeconds(5));
         transport.last().fail("relay went away (1001)");
         clock.drain();
@@ -148,13 +151,7 @@ class ConnectionManagerTest {
     @Test
     void a_drop_before_five_seconds_keeps_backing_off() {
         ConnectionManager manager = started(3);
-        transport.last().fail("refused");
-        clock.drain();
-        clock.advance(untilRetry(manager));
-        transport.last().fail("refused");
-        clock.drain();
-        clock.advance(untilRetry(manager));
-        transport.last().open();
+        failTwiceThenOpen(manager);
         clock.advance(Duration.ofSeconds(4));
         transport.last().fail("dropped");
         clock.drain();
