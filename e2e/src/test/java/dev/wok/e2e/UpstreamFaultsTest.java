@@ -123,6 +123,25 @@ class UpstreamFaultsTest {
     }
 
     @Test
+    void wok_status_watch_prints_each_change_and_ends_when_wokd_stops() throws Exception {
+        relay = RelayProcess.start(relayData, 0, null);
+        startDaemon(relay.url(), Optional.empty(), FAST_RETRY);
+        await().atMost(Duration.ofSeconds(15)).until(() -> state().equals("connected"));
+        java.io.StringWriter out = new java.io.StringWriter();
+        picocli.CommandLine wok = dev.wok.cli.WokMain.commandLine(dev.wok.cli.CliContext.forTests(Map.of("WOK_HOME", home.toString())));
+        wok.setOut(new java.io.PrintWriter(out, true));
+        java.util.concurrent.CompletableFuture<Integer> exit =
+                java.util.concurrent.CompletableFuture.supplyAsync(() -> wok.execute("status", "--watch"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> out.toString().lines().filter(l -> l.contains("● connected")).count() >= 2);
+        relay.kill();
+        await().atMost(Duration.ofSeconds(15)).until(() -> out.toString().contains("◐ reconnecting (attempt"));
+        daemon.stop();
+        daemon = null;
+        assertThat(exit.get(15, java.util.concurrent.TimeUnit.SECONDS)).isZero();
+        assertThat(out.toString()).contains("closed");
+    }
+
+    @Test
     void relay_killed_then_restarted_reconnects_with_growing_attempts() throws Exception {
         relay = RelayProcess.start(relayData, 0, null);
         int port = relay.port;
