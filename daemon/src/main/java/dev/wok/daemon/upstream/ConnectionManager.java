@@ -34,6 +34,10 @@ public final class ConnectionManager {
      * server, however long the restart takes, without growing its backoff.
      */
     static final Duration RESTART_WINDOW = Duration.ofSeconds(30);
+    /** While waiting to retry, the clocks are compared this often to notice a sleep/wake. */
+    static final Duration CLOCK_CHECK = Duration.ofSeconds(1);
+    /** Wall time running ahead of monotonic time by more than this means the system slept. */
+    static final Duration CLOCK_JUMP = Duration.ofSeconds(5);
 
     private final UpstreamConfig config;
     private final Transport transport;
@@ -51,6 +55,7 @@ public final class ConnectionManager {
     private Scheduler.Cancellable connectTimer;
     private Scheduler.Cancellable retryTimer;
     private Scheduler.Cancellable stableTimer;
+    private Scheduler.Cancellable clockCheck;
     private Instant nextRetryAt;
     private Instant connectedSince;
     private String lastError;
@@ -238,7 +243,30 @@ public final class ConnectionManager {
                 attemptNow();
             }
         });
+        watchClock(retryGeneration, scheduler.now(), scheduler.nanoTime());
         transition(waitingState(), failures + 1);
+    }
+
+    /**
+     * Timers follow monotonic time, which stands still while the system sleeps, so a wait begun
+     * before a sleep would go on after the wake. Wall time jumps ahead instead: seeing that, retry now.
+     */
+    private void watchClock(long g, Instant wallBefore, long monoBefore) {
+        clockCheck = scheduler.schedule(CLOCK_CHECK, () -> {
+            if (g != generation || retryTimer == null) {
+                return;
+            }
+            Duration wall = Duration.between(wallBefore, scheduler.now());
+            Duration mono = Duration.ofNanos(scheduler.nanoTime() - monoBefore);
+            if (wall.minus(mono).compareTo(CLOCK_JUMP) > 0) {
+                log.info("the clock jumped {} s ahead (system sleep?); retrying now", wall.minus(mono).toSeconds());
+                retryTimer.cancel();
+                retryTimer = null;
+                attemptNow();
+            } else {
+                watchClock(g, scheduler.now(), scheduler.nanoTime());
+            }
+        });
     }
 
     private ConnectionState waitingState() {
@@ -264,9 +292,11 @@ public final class ConnectionManager {
         cancel(connectTimer);
         cancel(retryTimer);
         cancel(stableTimer);
+        cancel(clockCheck);
         connectTimer = null;
         retryTimer = null;
         stableTimer = null;
+        clockCheck = null;
     }
 
     private static void cancel(Scheduler.Cancellable timer) {

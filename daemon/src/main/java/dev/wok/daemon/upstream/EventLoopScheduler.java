@@ -31,4 +31,9 @@ final class EventLoopScheduler implements Scheduler {
     public Instant now() {
         return clock.instant();
     }
+
+    @Override
+    public long nanoTime() {
+        return System.nanoTime();
+    }
 }

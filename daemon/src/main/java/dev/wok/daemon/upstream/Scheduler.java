@@ -14,7 +14,11 @@ public interface Scheduler {
     /** Runs {@code task} on the connector's thread after {@code delay}, unless cancelled first. */
     Cancellable schedule(Duration delay, Runnable task);
 
+    /** Wall-clock time: jumps when the system sleeps and wakes, or the clock is set. */
     Instant now();
+
+    /** Monotonic time, which timers follow; it does not advance while the system sleeps. */
+    long nanoTime();
 
     interface Cancellable {
         void cancel();

@@ -149,6 +149,26 @@ class ConnectionManagerTest {
     }
 
     @Test
+    void a_wake_from_sleep_skips_the_rest_of_the_wait() {
+        ConnectionManager manager = started(25);
+        for (int i = 0; i < 10; i++) {
+            transport.last().fail("network down");
+            clock.drain();
+            if (i < 9) {
+                clock.advance(untilRetry(manager));
+            }
+        }
+        assertThat(untilRetry(manager)).isEqualTo(Duration.ofSeconds(30));
+        int before = transport.attempts.size();
+        clock.advance(Duration.ofSeconds(3));
+        assertThat(transport.attempts).as("no jump, no early retry").hasSize(before);
+
+        clock.sleepSystem(Duration.ofMinutes(20));
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(transport.attempts).as("retried right after the wake").hasSize(before + 1);
+    }
+
+    @Test
     void a_drop_before_five_seconds_keeps_backing_off() {
         ConnectionManager manager = started(3);
         failTwiceThenOpen(manager);

@@ -9,12 +9,13 @@ import java.util.Queue;
 
 /** A scheduler on a manual clock: nothing runs until the test drains it or moves time forward. */
 final class ManualScheduler implements Scheduler {
-    private record Timed(Instant due, long order, Runnable task, boolean[] cancelled) {}
+    private record Timed(long due, long order, Runnable task, boolean[] cancelled) {}
 
     private final Queue<Runnable> ready = new ArrayDeque<>();
     private final PriorityQueue<Timed> timers =
-            new PriorityQueue<>(Comparator.comparing(Timed::due).thenComparingLong(Timed::order));
+            new PriorityQueue<>(Comparator.comparingLong(Timed::due).thenComparingLong(Timed::order));
     private Instant now = Instant.parse("2026-11-22T00:00:00Z");
+    private long mono;
     private long order;
 
     @Override
@@ -25,13 +26,23 @@ final class ManualScheduler implements Scheduler {
     @Override
     public Cancellable schedule(Duration delay, Runnable task) {
         boolean[] cancelled = {false};
-        timers.add(new Timed(now.plus(delay), order++, task, cancelled));
+        timers.add(new Timed(mono + delay.toNanos(), order++, task, cancelled));
         return () -> cancelled[0] = true;
     }
 
     @Override
     public Instant now() {
         return now;
+    }
+
+    @Override
+    public long nanoTime() {
+        return mono;
+    }
+
+    /** The system sleeps for {@code duration}: wall time jumps, monotonic time (and every timer) stands still. */
+    void sleepSystem(Duration duration) {
+        now = now.plus(duration);
     }
 
     /** Runs everything queued to run now, including what those tasks queue. */
@@ -42,19 +53,21 @@ final class ManualScheduler implements Scheduler {
         }
     }
 
-    /** Moves the clock forward, running each timer at its due time, in order. */
+    /** Moves both clocks forward, running each timer at its due time, in order. */
     void advance(Duration duration) {
-        Instant target = now.plus(duration);
+        long target = mono + duration.toNanos();
         drain();
-        while (!timers.isEmpty() && !timers.peek().due().isAfter(target)) {
+        while (!timers.isEmpty() && timers.peek().due() <= target) {
             Timed next = timers.poll();
-            now = next.due();
+            now = now.plusNanos(next.due() - mono);
+            mono = next.due();
             if (!next.cancelled()[0]) {
                 next.task().run();
             }
             drain();
         }
-        now = target;
+        now = now.plusNanos(target - mono);
+        mono = target;
     }
 
     /** Timers still pending (not cancelled). */
