@@ -24,8 +24,7 @@ import picocli.CommandLine.Spec;
         description = "Talk to wokd, the wok sync daemon.",
         footer = {"", "Environment: WOK_HOME (one directory for socket, config and state), WOK_SOCKET, NO_COLOR.",
                 "Exit codes: 0 ok, 1 failure, 2 usage, 3 wokd not running, 4 wokd not answering."},
-        subcommands = {WokMain.Ping.class, WokMain.Status.class, WokMain.Connect.class, WokMain.Disconnect.class,
-                StopCommand.class})
+        subcommands = {WokMain.Ping.class, WokMain.Status.class, StopCommand.class})
 public final class WokMain extends TopLevelCommand {
     public WokMain(CliContext context) {
         super(context);
@@ -135,33 +134,15 @@ public final class WokMain extends TopLevelCommand {
     @Command(name = "connect", mixinStandardHelpOptions = true,
             description = {"Resume syncing now: skips any backoff wait, and retries after a failure",
                     "(e.g. once the token is fixed). Returns at once; see 'wok status --watch'."})
-    static final class Connect implements Callable<Integer> {
-        @ParentCommand
-        WokMain parent;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() throws Exception {
-            return request(parent, spec, Methods.CONNECT);
-        }
+    int connect() throws Exception {
+        return request(this, spec, Methods.CONNECT);
     }
 
     @Command(name = "disconnect", mixinStandardHelpOptions = true,
             description = {"Pause syncing: close the upstream connection and stop retrying until 'wok connect'.",
                     "Local clients are served as before."})
-    static final class Disconnect implements Callable<Integer> {
-        @ParentCommand
-        WokMain parent;
-
-        @Spec
-        CommandSpec spec;
-
-        @Override
-        public Integer call() throws Exception {
-            return request(parent, spec, Methods.DISCONNECT);
-        }
+    int disconnect() throws Exception {
+        return request(this, spec, Methods.DISCONNECT);
     }
 
     private static int request(WokMain parent, CommandSpec spec, String method) throws Exception {

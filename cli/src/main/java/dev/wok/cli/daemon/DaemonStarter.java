@@ -5,7 +5,6 @@ import dev.wok.cli.CliException;
 import dev.wok.cli.ExitCodes;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.client.DaemonErrorException;
-import dev.wok.protocol.client.DaemonUnavailableException;
 import dev.wok.protocol.client.WokClient;
 import dev.wok.protocol.paths.WokPaths;
 import java.io.BufferedReader;
@@ -75,10 +74,8 @@ public final class DaemonStarter {
     private Long runningPid() throws CliException {
         try (WokClient client = DaemonConnection.open(paths)) {
             return DaemonConnection.hello(client, "wokd-start").path("pid").asLong();
-        } catch (DaemonUnavailableException e) {
-            return null;
         } catch (IOException | DaemonErrorException e) {
-            return null;
+            return null; // not answering (or not there): the caller starts one
         }
     }
 

@@ -185,25 +185,22 @@ public final class ConfigLoader {
         }
 
         long whole(String key, long min, long max, long fallback) throws ConfigException {
+            return whole(key, "", min, max, fallback);
+        }
+
+        Duration millis(String key, long min, Duration fallback) throws ConfigException {
+            return Duration.ofMillis(whole(key, " of milliseconds", min, MAX_MS, fallback.toMillis()));
+        }
+
+        private long whole(String key, String unit, long min, long max, long fallback) throws ConfigException {
             JsonNode value = node.get(key);
             if (value == null) {
                 return fallback;
             }
             if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > max) {
-                throw invalid(key, "must be a whole number from " + min + " to " + max, value);
+                throw invalid(key, "must be a whole number" + unit + " from " + min + " to " + max, value);
             }
             return value.asLong();
-        }
-
-        Duration millis(String key, long min, Duration fallback) throws ConfigException {
-            JsonNode value = node.get(key);
-            if (value == null) {
-                return fallback;
-            }
-            if (!value.isIntegralNumber() || value.asLong() < min || value.asLong() > MAX_MS) {
-                throw invalid(key, "must be a whole number of milliseconds from " + min + " to " + MAX_MS, value);
-            }
-            return Duration.ofMillis(value.asLong());
         }
 
         double decimal(String key, double min, double max, double fallback) throws ConfigException {

@@ -50,9 +50,8 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         CompletionStage<JsonNode> result;
         try {
-            java.util.concurrent.CompletableFuture<Void> gone = new java.util.concurrent.CompletableFuture<>();
-            channel.closeFuture().addListener(f -> gone.complete(null));
-            result = handler.handle(new Call(request, body -> channel.writeAndFlush(new Event(request.id(), body)), gone));
+            result = handler.handle(new Call(request, body -> channel.writeAndFlush(new Event(request.id(), body)),
+                    () -> ClientGone.of(channel)));
         } catch (ProtocolException e) {
             channel.writeAndFlush(ErrorReply.of(e.requestId().isNull() ? request.id() : e.requestId(), e.code(), e.getMessage()));
             return;

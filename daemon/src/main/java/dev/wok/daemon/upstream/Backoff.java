@@ -27,8 +27,9 @@ final class Backoff {
             return policy.cap();
         }
         long base = policy.base().toMillis();
-        double spread = base * Math.pow(policy.multiplier(), Math.max(0, failures - 1));
-        long jitter = spread >= 1 ? (long) (random.nextDouble() * Math.min(spread, (double) Long.MAX_VALUE / 4)) : 0;
+        // Clamped to the cap: beyond it the sum is capped anyway, and multiplier^n may overflow to infinity.
+        double spread = Math.min(cap, base * Math.pow(policy.multiplier(), Math.max(0, failures - 1)));
+        long jitter = (long) (random.nextDouble() * spread);
         return Duration.ofMillis(Math.min(cap, base + jitter));
     }
 
