@@ -1,9 +1,8 @@
 package dev.wok.bench;
 
-import java.io.BufferedReader;
+import dev.wok.protocol.process.MarkerLine;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -26,14 +25,13 @@ final class Processes {
                 .redirectError(ProcessBuilder.Redirect.INHERIT);
         builder.environment().putAll(env);
         Process process = builder.start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            if (line.contains(readyMarker)) {
-                return process;
-            }
+        MarkerLine.Result said = MarkerLine.await(process, line -> line.contains(readyMarker),
+                System.nanoTime() + java.util.concurrent.TimeUnit.SECONDS.toNanos(60));
+        if (said.marker().isPresent()) {
+            return process;
         }
-        throw new IOException(command + " exited before it was ready (exit " + waitExit(process) + ")");
+        process.destroyForcibly();
+        throw new IOException(command + " was not ready within 60 s (exit " + waitExit(process) + "); it printed: " + said.before());
     }
 
     static String run(List<String> command, Map<String, String> env) throws IOException, InterruptedException {

@@ -1,6 +1,7 @@
 package dev.wok.cli;
 
 import dev.wok.cli.daemon.DaemonConnection;
+import dev.wok.protocol.ErrorCode;
 import dev.wok.protocol.client.DaemonErrorException;
 import dev.wok.protocol.client.DaemonUnavailableException;
 import java.io.PrintWriter;
@@ -16,30 +17,50 @@ final class Cli {
 
     static CommandLine configure(CommandLine commandLine, String name) {
         return commandLine
-                .setExecutionExceptionHandler((e, cmd, parsed) -> report(cmd.getErr(), name, e))
-                .setCaseInsensitiveEnumValuesAllowed(true);
+                .setExecutionExceptionHandler((e, cmd, parsed) -> report(cmd, name, e))
+                .setCaseInsensitiveEnumValuesAllowed(true)
+                .setUsageHelpAutoWidth(true);
     }
 
-    private static int report(PrintWriter err, String name, Exception e) {
+    private static int report(CommandLine cmd, String name, Exception e) {
         int code;
         String message;
         if (e instanceof CliException cli) {
             code = cli.exitCode();
             message = cli.getMessage();
         } else if (e instanceof DaemonUnavailableException unavailable) {
-            CliException mapped = DaemonConnection.unavailable(unavailable);
+            CliException mapped = DaemonConnection.unavailable(unavailable, contextOf(cmd).paths());
             code = mapped.exitCode();
             message = mapped.getMessage();
         } else if (e instanceof DaemonErrorException daemon) {
-            code = ExitCodes.FAILURE;
-            message = "wokd refused: " + daemon.getMessage();
+            code = exitCodeFor(daemon);
+            message = daemon.getMessage();
         } else {
             code = ExitCodes.FAILURE;
             message = "unexpected error: " + e;
         }
+        PrintWriter err = cmd.getErr();
         err.println(name + ": " + message);
         err.flush();
         return code;
+    }
+
+    /** The exit code for an error the daemon answered with. */
+    static int exitCodeFor(DaemonErrorException e) {
+        ErrorCode code = e.errorCode().orElse(ErrorCode.INTERNAL_ERROR);
+        return switch (code) {
+            case INVALID_PARAMS, BAD_CONFIG -> ExitCodes.USAGE;
+            case NO_UPSTREAM -> ExitCodes.NOT_CONNECTED;
+            default -> ExitCodes.FAILURE;
+        };
+    }
+
+    private static CliContext contextOf(CommandLine cmd) {
+        CommandLine top = cmd;
+        while (top.getParent() != null) {
+            top = top.getParent();
+        }
+        return ((ContextHolder) top.getCommand()).context();
     }
 
     /** Reads durations like {@code 500ms}, {@code 10s}, {@code 2m}; a bare number is seconds. */

@@ -3,6 +3,7 @@ package dev.wok.cli;
 import dev.wok.protocol.Terminal;
 import dev.wok.protocol.paths.Platform;
 import dev.wok.protocol.paths.WokPaths;
+import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -16,8 +17,9 @@ import java.util.Map;
  * @param env the environment (WOK_HOME, WOK_SOCKET, NO_COLOR, ...)
  * @param daemonCommand the command that runs the daemon in the foreground, {@code run} included
  * @param colour whether to colour human output
+ * @param unicode whether the output encoding can show ● ◐ ○; ASCII stand-ins otherwise
  */
-public record CliContext(Map<String, String> env, List<String> daemonCommand, boolean colour) {
+public record CliContext(Map<String, String> env, List<String> daemonCommand, boolean colour, boolean unicode) {
     /** Set by the launcher to its sibling {@code wokd} script. */
     static final String WOKD_LAUNCHER_PROPERTY = "wok.wokd";
     private static final String DAEMON_MAIN = "dev.wok.daemon.lifecycle.WokdMain";
@@ -30,16 +32,35 @@ public record CliContext(Map<String, String> env, List<String> daemonCommand, bo
     public static CliContext fromProcess() {
         Map<String, String> env = System.getenv();
         boolean colour = Terminal.interactive() && !env.containsKey("NO_COLOR") && !"dumb".equals(env.get("TERM"));
-        return new CliContext(env, defaultDaemonCommand(), colour);
+        return new CliContext(env, defaultDaemonCommand(), colour, stdoutCanShow("●◐○·—"));
     }
 
     /** For tests: a daemon run from this JVM's class path, which then must hold the daemon module. */
     public static CliContext forTests(Map<String, String> env) {
-        return new CliContext(env, javaDaemonCommand(), false);
+        return new CliContext(env, javaDaemonCommand(), false, true);
+    }
+
+    public CliContext withDaemonCommand(List<String> command) {
+        return new CliContext(env, command, colour, unicode);
     }
 
     public WokPaths paths() {
         return WokPaths.resolve(env, Platform.current());
+    }
+
+    /**
+     * Whether standard output's encoding has these characters. Under {@code LANG=C} on JDK 17 it is
+     * US-ASCII, and the symbols would print as "?".
+     */
+    static boolean stdoutCanShow(String text) {
+        String name = System.getProperty("stdout.encoding");
+        Charset charset;
+        try {
+            charset = name != null ? Charset.forName(name) : Charset.defaultCharset();
+        } catch (RuntimeException e) {
+            charset = Charset.defaultCharset();
+        }
+        return charset.newEncoder().canEncode(text);
     }
 
     private static List<String> defaultDaemonCommand() {

@@ -11,8 +11,10 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code wok stop} and {@code wokd stop}: one command under both names. */
-@Command(name = "stop", mixinStandardHelpOptions = true,
-        description = "Stop wokd gracefully and wait until it is gone. Succeeds when it was not running.")
+@Command(name = "stop", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            header = "Stop wokd and wait until it is gone.",
+            description = "Stop wokd gracefully and wait until it is gone. Succeeds when it was not running. A wokd that"
+                    + " does not answer (stopped, stuck) is sent SIGTERM, then SIGKILL, and this says so.")
 final class StopCommand implements Callable<Integer> {
     @ParentCommand
     ContextHolder parent;
@@ -21,19 +23,27 @@ final class StopCommand implements Callable<Integer> {
     CommandSpec spec;
 
     @Option(names = "--timeout", defaultValue = "10s", converter = Cli.DurationConverter.class, paramLabel = "DURATION",
-            description = "How long to wait for the process to exit (default: ${DEFAULT-VALUE}).")
+            description = "How long to wait for the process to exit after asking (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
     @Override
     public Integer call() throws Exception {
-        DaemonStopper.Stopped stopped = DaemonStopper.stop(parent.context().paths(), timeout);
-        PrintWriter out = spec.commandLine().getOut();
+        report(DaemonStopper.stop(parent.context().paths(), timeout), spec.commandLine().getOut());
+        return ExitCodes.OK;
+    }
+
+    static void report(DaemonStopper.Stopped stopped, PrintWriter out) {
         if (stopped.pid().isEmpty()) {
             out.println("wokd is not running");
         } else {
-            out.printf("wokd stopped (pid %d) in %d ms%n", stopped.pid().get(), stopped.took().toMillis());
+            long pid = stopped.pid().get();
+            long ms = stopped.took().toMillis();
+            switch (stopped.how()) {
+                case ASKED -> out.printf("wokd stopped (pid %d) in %d ms%n", pid, ms);
+                case TERMINATED -> out.printf("wokd (pid %d) did not answer; stopped it with SIGTERM in %d ms%n", pid, ms);
+                case KILLED -> out.printf("wokd (pid %d) did not answer or stop on SIGTERM; killed it (SIGKILL) in %d ms%n", pid, ms);
+            }
         }
         out.flush();
-        return ExitCodes.OK;
     }
 }

@@ -1,11 +1,11 @@
 package dev.wok.cli;
 
-import picocli.CommandLine;
+import java.util.concurrent.Callable;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Spec;
 
 /** What {@code wok} and {@code wokd} share as top-level commands: their context, and usage when no command is given. */
-abstract class TopLevelCommand implements Runnable, ContextHolder {
+abstract class TopLevelCommand implements Callable<Integer>, ContextHolder {
     private final CliContext context;
 
     @Spec
@@ -20,9 +20,12 @@ abstract class TopLevelCommand implements Runnable, ContextHolder {
         return context;
     }
 
+    /** No command given: the usage, once, on stderr, and the usage exit code. */
     @Override
-    public void run() {
+    public Integer call() {
         spec.commandLine().usage(spec.commandLine().getErr());
-        throw new CommandLine.ParameterException(spec.commandLine(), "a command is required");
+        spec.commandLine().getErr().println(spec.name() + ": a command is required");
+        spec.commandLine().getErr().flush();
+        return ExitCodes.USAGE;
     }
 }

@@ -6,11 +6,13 @@ import dev.wok.cli.daemon.DaemonConnection;
 import dev.wok.cli.status.StatusView;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.Methods;
-import dev.wok.protocol.WokVersion;
+import dev.wok.protocol.api.ConnectionState;
+import dev.wok.protocol.api.ConnectionStatus;
 import dev.wok.protocol.client.DaemonUnavailableException;
 import dev.wok.protocol.client.WokClient;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -20,11 +22,15 @@ import picocli.CommandLine.ParentCommand;
 import picocli.CommandLine.Spec;
 
 /** {@code wok}: the command-line client. Every command is answered by the running wokd. */
-@Command(name = "wok", mixinStandardHelpOptions = true, versionProvider = WokMain.Version.class,
+@Command(name = "wok", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, usageHelpAutoWidth = true,
         description = "Talk to wokd, the wok sync daemon.",
-        footer = {"", "Environment: WOK_HOME (one directory for socket, config and state), WOK_SOCKET, NO_COLOR.",
-                "Exit codes: 0 ok, 1 failure, 2 usage, 3 wokd not running, 4 wokd not answering."},
-        subcommands = {WokMain.Ping.class, WokMain.Status.class, StopCommand.class})
+        footer = {"", "Environment: WOK_HOME (one directory for socket, config and state), WOK_SOCKET,",
+                "  NO_COLOR.",
+                "Exit codes: 0 ok, 1 failure, 2 usage or bad input, 3 wokd not running,",
+                "  4 wokd not answering, 5 timed out, 6 not connected (no upstream configured,",
+                "  or credentials refused)."},
+        subcommands = {WokMain.Ping.class, StatusCommand.class, StopCommand.class, WokMain.SocketPath.class,
+                CommandLine.HelpCommand.class})
 public final class WokMain extends TopLevelCommand {
     public WokMain(CliContext context) {
         super(context);
@@ -38,7 +44,10 @@ public final class WokMain extends TopLevelCommand {
         return Cli.configure(new CommandLine(new WokMain(context)), "wok");
     }
 
-    @Command(name = "ping", mixinStandardHelpOptions = true, description = "Check that wokd answers, and how fast.")
+    @Command(name = "ping", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            header = "Check that wokd answers, and how fast.",
+            description = "Check that wokd answers, and how fast: the round trip on the socket, timed after one"
+                    + " warm-up call, so that the client's own start-up is not counted.")
     static final class Ping implements Callable<Integer> {
         @ParentCommand
         WokMain parent;
@@ -46,125 +55,111 @@ public final class WokMain extends TopLevelCommand {
         @Spec
         CommandSpec spec;
 
+        @Option(names = {"-c", "--count"}, defaultValue = "1", paramLabel = "N",
+                description = "Ping N times, then print min/avg/max (default: ${DEFAULT-VALUE}).")
+        int count;
+
         @Override
         public Integer call() throws Exception {
+            if (count < 1) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
+            }
+            PrintWriter out = spec.commandLine().getOut();
             try (WokClient client = DaemonConnection.open(parent.context().paths())) {
-                long begin = System.nanoTime();
-                client.call(Methods.PING, Json.object(), DaemonConnection.CALL_TIMEOUT);
-                Duration took = Duration.ofNanos(System.nanoTime() - begin);
-                spec.commandLine().getOut().printf("pong from wokd in %.2f ms%n", took.toNanos() / 1e6);
+                DaemonConnection.hello(client, "wok", DaemonConnection.ANSWER_TIMEOUT);
+                double min = Double.MAX_VALUE;
+                double max = 0;
+                double sum = 0;
+                for (int i = 1; i <= count; i++) {
+                    long begin = System.nanoTime();
+                    client.call(Methods.PING, Json.object(), DaemonConnection.ANSWER_TIMEOUT);
+                    double ms = (System.nanoTime() - begin) / 1e6;
+                    min = Math.min(min, ms);
+                    max = Math.max(max, ms);
+                    sum += ms;
+                    if (count == 1) {
+                        out.printf(Locale.ROOT, "pong from wokd in %.3f ms%n", ms);
+                    } else {
+                        out.printf(Locale.ROOT, "pong from wokd: seq=%d time=%.3f ms%n", i, ms);
+                    }
+                }
+                if (count > 1) {
+                    out.printf(Locale.ROOT, "%d pongs: min/avg/max = %.3f/%.3f/%.3f ms%n", count, min, sum / count, max);
+                }
+                out.flush();
                 return ExitCodes.OK;
             } catch (DaemonUnavailableException e) {
-                throw DaemonConnection.unavailable(e);
+                throw DaemonConnection.unavailable(e, parent.context().paths());
             }
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Show wokd's state: sync state, pid, uptime, clients, memory, socket and log.",
-                    "Exits 3 when wokd is not running."})
-    static final class Status implements Callable<Integer> {
+    @Command(name = "socket-path", mixinStandardHelpOptions = true,
+            header = "Print the path of wokd's socket.",
+            description = "Print the path of wokd's socket (for socat, nc -U, or your own client). It follows WOK_HOME,"
+                    + " WOK_SOCKET and XDG_RUNTIME_DIR, as wokd does; it does not ask wokd.")
+    static final class SocketPath implements Callable<Integer> {
         @ParentCommand
         WokMain parent;
 
         @Spec
         CommandSpec spec;
 
-        @Option(names = "--json", description = "Print the status as one JSON object, for scripts.")
-        boolean json;
-
-        @Option(names = {"-w", "--watch"},
-                description = "Then print one line per connection-state change until interrupted (JSON lines with --json).")
-        boolean watch;
-
         @Override
-        public Integer call() throws Exception {
-            PrintWriter out = spec.commandLine().getOut();
-            JsonNode status;
-            try {
-                status = DaemonConnection.call(parent.context().paths(), Methods.STATUS, Json.object());
-            } catch (DaemonUnavailableException e) {
-                CliException failure = DaemonConnection.unavailable(e);
-                if (json) {
-                    ObjectNode down = Json.object();
-                    down.put("state", "not_running");
-                    down.put("reason", e.reason().name().toLowerCase(java.util.Locale.ROOT));
-                    down.put("message", e.getMessage());
-                    out.println(Json.mapper().writeValueAsString(down));
-                    out.flush();
-                    return failure.exitCode();
-                }
-                throw failure;
-            }
-            if (json) {
-                out.println(Json.mapper().writeValueAsString(status));
-            } else {
-                out.print(StatusView.render(status, parent.context().colour()));
-            }
-            out.flush();
-            if (watch) {
-                return watch(out);
-            }
+        public Integer call() {
+            spec.commandLine().getOut().println(parent.context().paths().socket());
+            spec.commandLine().getOut().flush();
             return ExitCodes.OK;
         }
+    }
 
-        private int watch(PrintWriter out) throws Exception {
-            try (WokClient client = DaemonConnection.open(parent.context().paths())) {
-                client.call(Methods.WATCH, Json.object(), java.time.Duration.ofDays(3650), event -> {
-                    try {
-                        out.println(json ? Json.mapper().writeValueAsString(event.body())
-                                : java.time.LocalTime.now().withNano(0) + " " + StatusView.stateLine(event.body(), parent.context().colour()));
-                    } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-                        throw new java.io.UncheckedIOException(e);
-                    }
-                    out.flush();
-                });
-                return ExitCodes.OK;
-            } catch (DaemonUnavailableException e) {
-                if (e.reason() == DaemonUnavailableException.Reason.CONNECTION_LOST) {
-                    out.println("wokd stopped");
-                    out.flush();
-                    return ExitCodes.NOT_RUNNING;
-                }
-                throw DaemonConnection.unavailable(e);
-            }
+    @Command(name = "connect", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            header = "Resume syncing now and show the outcome.",
+            description = "Resume syncing now: skips any backoff wait, and retries after a failure (e.g. once the token is"
+                    + " fixed). Waits for the outcome and shows it: exits 0 when connected, 6 when refused or no"
+                    + " upstream is configured, 5 when still trying after --timeout.")
+    int connect(@Option(names = "--timeout", defaultValue = "10s", converter = Cli.DurationConverter.class,
+            paramLabel = "DURATION", description = "How long to wait for the outcome (default: ${DEFAULT-VALUE}).")
+                Duration timeout) throws Exception {
+        ObjectNode params = Json.object();
+        params.put("wait_ms", timeout.toMillis());
+        ConnectionStatus status = request(Methods.CONNECT, params, timeout.plus(DaemonConnection.ANSWER_TIMEOUT));
+        PrintWriter out = spec.commandLine().getOut();
+        out.println(view().stateWithError(status));
+        if (status.state() == ConnectionState.CONNECTED) {
+            out.flush();
+            return ExitCodes.OK;
         }
+        if (status.state() == ConnectionState.FAILED) {
+            out.flush();
+            return ExitCodes.NOT_CONNECTED;
+        }
+        out.println("not connected within " + timeout.toSeconds() + " s; wokd keeps trying (follow it with: wok status --watch)");
+        out.flush();
+        return ExitCodes.TIMEOUT;
     }
 
-    @Command(name = "connect", mixinStandardHelpOptions = true,
-            description = {"Resume syncing now: skips any backoff wait, and retries after a failure",
-                    "(e.g. once the token is fixed). Returns at once; see 'wok status --watch'."})
-    int connect() throws Exception {
-        return request(this, spec, Methods.CONNECT);
-    }
-
-    @Command(name = "disconnect", mixinStandardHelpOptions = true,
-            description = {"Pause syncing: close the upstream connection and stop retrying until 'wok connect'.",
-                    "Local clients are served as before."})
+    @Command(name = "disconnect", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            header = "Pause syncing until 'wok connect'.",
+            description = "Pause syncing: close the upstream connection and stop retrying until 'wok connect'. Local"
+                    + " clients are served as before.")
     int disconnect() throws Exception {
-        return request(this, spec, Methods.DISCONNECT);
+        ConnectionStatus status = request(Methods.DISCONNECT, Json.object(), DaemonConnection.ANSWER_TIMEOUT);
+        spec.commandLine().getOut().println(view().stateLine(status));
+        spec.commandLine().getOut().flush();
+        return ExitCodes.OK;
     }
 
-    private static int request(WokMain parent, CommandSpec spec, String method) throws Exception {
+    private StatusView view() {
+        return new StatusView(context().colour(), context().unicode());
+    }
+
+    private ConnectionStatus request(String method, ObjectNode params, Duration timeout) throws Exception {
         try {
-            JsonNode answer = DaemonConnection.call(parent.context().paths(), method, Json.object());
-            PrintWriter out = spec.commandLine().getOut();
-            if (answer.path("state").asText().equals("disabled")) {
-                out.println("no upstream is configured: set upstream.url in config.toml (or WOK_UPSTREAM_URL), then restart wokd or send it SIGHUP");
-            } else {
-                out.println(method + " requested; now " + StatusView.stateLine(answer, parent.context().colour()));
-            }
-            out.flush();
-            return ExitCodes.OK;
+            JsonNode answer = DaemonConnection.call(context().paths(), method, params, timeout);
+            return ConnectionStatus.readFrom(answer);
         } catch (DaemonUnavailableException e) {
-            throw DaemonConnection.unavailable(e);
-        }
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"wok " + WokVersion.version() + " (protocol " + WokVersion.PROTOCOL + ")"};
+            throw DaemonConnection.unavailable(e, context().paths());
         }
     }
 }

@@ -3,9 +3,11 @@ package dev.wok.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.wok.cli.daemon.DaemonConnection;
 import dev.wok.cli.daemon.DaemonStarter;
+import dev.wok.cli.daemon.DaemonStopper;
+import dev.wok.cli.status.StatusView;
+import dev.wok.protocol.api.ConnectionStatus;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.Methods;
-import dev.wok.protocol.WokVersion;
 import dev.wok.protocol.client.DaemonUnavailableException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -23,12 +25,14 @@ import picocli.CommandLine.Unmatched;
  * {@code wokd start|stop|status}: managing the daemon from a shell, without loading it. {@code wokd run}
  * is the daemon itself; the launcher runs it directly, and this class only forwards to it.
  */
-@Command(name = "wokd", mixinStandardHelpOptions = true, versionProvider = WokdClientMain.Version.class,
+@Command(name = "wokd", mixinStandardHelpOptions = true, versionProvider = VersionProvider.class, usageHelpAutoWidth = true,
         description = "Start, stop and check wokd, the wok sync daemon.",
         footer = {"", "Environment: WOK_HOME (one directory for socket, config and state), WOK_SOCKET.",
-                "Exit codes: 0 ok, 1 failure, 2 usage; 'status' exits 3 when not running, 4 when not answering."},
-        subcommands = {WokdClientMain.Start.class, StopCommand.class, WokdClientMain.Status.class,
-                WokdClientMain.Run.class})
+                "Exit codes: 0 ok, 1 failure, 2 usage or bad config,",
+                "  3 when not running, 4 when running but not answering (as 'status' reports)."},
+        subcommands = {WokdClientMain.Start.class, StopCommand.class, WokdClientMain.Restart.class,
+                WokdClientMain.Status.class, WokdClientMain.Reload.class, WokdClientMain.Run.class,
+                CommandLine.HelpCommand.class})
 public final class WokdClientMain extends TopLevelCommand {
     public WokdClientMain(CliContext context) {
         super(context);
@@ -42,9 +46,10 @@ public final class WokdClientMain extends TopLevelCommand {
         return Cli.configure(new CommandLine(new WokdClientMain(context)), "wokd");
     }
 
-    @Command(name = "start", mixinStandardHelpOptions = true,
-            description = {"Start wokd in the background and wait until it answers.",
-                    "Succeeds when it is already running."})
+    @Command(name = "start", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            header = "Start wokd in the background and wait until it answers.",
+            description = "Start wokd in the background and wait until it answers. Succeeds when it is already"
+                    + " running; fails (exit 4) when a wokd runs but does not answer: see 'wokd restart'.")
     static final class Start implements Callable<Integer> {
         @ParentCommand
         WokdClientMain parent;
@@ -58,24 +63,78 @@ public final class WokdClientMain extends TopLevelCommand {
 
         @Override
         public Integer call() throws Exception {
-            CliContext context = parent.context();
-            DaemonStarter.Started started = new DaemonStarter(context.paths(), context.daemonCommand(), context.env())
-                    .start(timeout);
+            return startAndReport(parent.context(), timeout, spec.commandLine().getOut());
+        }
+    }
+
+    static int startAndReport(CliContext context, Duration timeout, PrintWriter out) throws CliException {
+        DaemonStarter.Started started = new DaemonStarter(context.paths(), context.daemonCommand(), context.env())
+                .start(timeout);
+        if (started.alreadyRunning()) {
+            out.printf("wokd is already running (pid %d)%n", started.pid());
+        } else {
+            out.printf("wokd started (pid %d) in %d ms%n  socket %s%n  log    %s%n", started.pid(),
+                    started.took().toMillis(), started.socket(), started.log());
+        }
+        out.flush();
+        return ExitCodes.OK;
+    }
+
+    @Command(name = "restart", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            header = "Stop wokd (forcing one that does not answer), then start it.",
+            description = "Stop wokd (as 'wokd stop' does, forcing a daemon that does not answer), then start it and wait"
+                    + " until it answers.")
+    static final class Restart implements Callable<Integer> {
+        @ParentCommand
+        WokdClientMain parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Option(names = "--timeout", defaultValue = "30s", converter = Cli.DurationConverter.class, paramLabel = "DURATION",
+                description = "How long to wait for each of the stop and the start (default: ${DEFAULT-VALUE}).")
+        Duration timeout;
+
+        @Override
+        public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            if (started.alreadyRunning()) {
-                out.printf("wokd is already running (pid %d)%n", started.pid());
-            } else {
-                out.printf("wokd started (pid %d) in %d ms%n  socket %s%n  log    %s%n", started.pid(),
-                        started.took().toMillis(), started.socket(), started.log());
+            StopCommand.report(DaemonStopper.stop(parent.context().paths(), timeout), out);
+            return startAndReport(parent.context(), timeout, out);
+        }
+    }
+
+    @Command(name = "reload", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            header = "Make wokd read config.toml again; say whether it worked.",
+            description = "Make wokd read config.toml again and apply it (what SIGHUP does), and say whether it worked: a"
+                    + " bad file is refused with the reason (exit 2) and the running configuration kept.")
+    static final class Reload implements Callable<Integer> {
+        @ParentCommand
+        WokdClientMain parent;
+
+        @Spec
+        CommandSpec spec;
+
+        @Override
+        public Integer call() throws Exception {
+            JsonNode answer;
+            try {
+                answer = DaemonConnection.call(parent.context().paths(), Methods.RELOAD, Json.object());
+            } catch (DaemonUnavailableException e) {
+                throw DaemonConnection.unavailable(e, parent.context().paths());
             }
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("reloaded " + answer.path("reloaded").asText());
+            out.println(new StatusView(parent.context().colour(), parent.context().unicode())
+                    .stateWithError(ConnectionStatus.readFrom(answer)));
             out.flush();
             return ExitCodes.OK;
         }
     }
 
-    @Command(name = "status", mixinStandardHelpOptions = true,
-            description = {"Say whether wokd is running, like an init script:",
-                    "exit 0 running, 3 not running, 4 not answering."})
+    @Command(name = "status", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            header = "Show wokd's sync state, pid, uptime, clients, memory, socket and log.",
+            description = "Say whether wokd is running, like an init script: exit 0 running, 3 not running, 4 not"
+                    + " answering.")
     static final class Status implements Callable<Integer> {
         @ParentCommand
         WokdClientMain parent;
@@ -87,23 +146,25 @@ public final class WokdClientMain extends TopLevelCommand {
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             try {
-                JsonNode status = DaemonConnection.call(parent.context().paths(), Methods.STATUS, Json.object());
+                JsonNode status = DaemonConnection.call(parent.context().paths(), Methods.STATUS, Json.object(),
+                        DaemonConnection.ANSWER_TIMEOUT);
                 out.printf("wokd is running (pid %d, up %d s, state %s)%n", status.path("pid").asLong(),
                         status.path("uptime_ms").asLong() / 1000, status.path("state").asText());
                 out.flush();
                 return ExitCodes.OK;
             } catch (DaemonUnavailableException e) {
-                CliException mapped = DaemonConnection.unavailable(e);
-                out.println(e.getMessage());
+                CliException mapped = DaemonConnection.unavailable(e, parent.context().paths());
+                out.println(mapped.getMessage());
                 out.flush();
                 return mapped.exitCode();
             }
         }
     }
 
-    @Command(name = "run", mixinStandardHelpOptions = true,
-            description = {"Run the daemon in the foreground (for service managers and debugging).",
-                    "Stops on SIGTERM, SIGINT or 'wokd stop'."})
+    @Command(name = "run", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
+            header = "Run the daemon in the foreground.",
+            description = "Run the daemon in the foreground (for service managers and debugging). Stops on SIGTERM, SIGINT"
+                    + " or 'wokd stop'.")
     static final class Run implements Callable<Integer> {
         @ParentCommand
         WokdClientMain parent;
@@ -119,13 +180,6 @@ public final class WokdClientMain extends TopLevelCommand {
             ProcessBuilder builder = new ProcessBuilder(command).inheritIO();
             builder.environment().putAll(parent.context().env());
             return builder.start().waitFor();
-        }
-    }
-
-    static final class Version implements CommandLine.IVersionProvider {
-        @Override
-        public String[] getVersion() {
-            return new String[] {"wokd " + WokVersion.version()};
         }
     }
 }

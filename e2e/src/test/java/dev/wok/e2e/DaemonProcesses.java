@@ -1,5 +1,6 @@
 package dev.wok.e2e;
 
+import dev.wok.protocol.process.Processes;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,7 +47,7 @@ final class DaemonProcesses {
     }
 
     static boolean alive(long pid) {
-        return ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !zombie(pid);
+        return Processes.alive(pid);
     }
 
     /** A process's environment as NUL-separated NAME=value text (readable for our own uid's processes). */
@@ -55,15 +56,6 @@ final class DaemonProcesses {
             return Files.readString(Path.of("/proc", Long.toString(pid), "environ"), java.nio.charset.StandardCharsets.UTF_8);
         } catch (IOException | RuntimeException e) {
             return "";
-        }
-    }
-
-    private static boolean zombie(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            return stat.charAt(stat.lastIndexOf(')') + 2) == 'Z';
-        } catch (IOException | RuntimeException e) {
-            return false;
         }
     }
 }

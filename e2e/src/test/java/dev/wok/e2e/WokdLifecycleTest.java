@@ -171,7 +171,7 @@ class WokdLifecycleTest {
     void a_bad_config_stops_wokd_start_with_the_key_and_the_file() throws Exception {
         java.nio.file.Files.writeString(home.resolve("config.toml"), "[upstream.retry]\nbase = 100\n");
         CliRun start = CliRun.wokd(DaemonProcesses.env(home), "start");
-        assertThat(start.exitCode()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(start.exitCode()).as("a bad config is a usage error").isEqualTo(ExitCodes.USAGE);
         assertThat(start.err()).contains("unknown key 'upstream.retry.base'").contains(home.resolve("config.toml").toString())
                 .contains("base_ms");
         assertThat(home.resolve("wokd.sock")).doesNotExist();

@@ -21,10 +21,13 @@ public enum ErrorCode {
     BAD_FRAME(-32003, "bad_frame"),
     /** The peer runs as another user. */
     PERMISSION_DENIED(-32004, "permission_denied"),
-    /** The daemon is stopping and takes no new work. */
-    SHUTTING_DOWN(-32005, "shutting_down"),
+    // -32005 was "shutting_down", never sent; not to be reused.
     /** A connection that sent nothing for too long before its first message. */
-    IDLE_TIMEOUT(-32006, "idle_timeout");
+    IDLE_TIMEOUT(-32006, "idle_timeout"),
+    /** config.toml (or the environment) cannot be used; the running configuration was kept. */
+    BAD_CONFIG(-32007, "bad_config"),
+    /** The request needs an upstream, and none is configured. */
+    NO_UPSTREAM(-32008, "no_upstream");
 
     private final int code;
     private final String label;

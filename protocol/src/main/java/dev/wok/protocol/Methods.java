@@ -9,6 +9,7 @@ public final class Methods {
     public static final String CONNECT = "connect";
     public static final String DISCONNECT = "disconnect";
     public static final String WATCH = "watch";
+    public static final String RELOAD = "reload";
 
     private Methods() {}
 }

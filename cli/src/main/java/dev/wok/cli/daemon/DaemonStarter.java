@@ -6,27 +6,25 @@ import dev.wok.cli.ExitCodes;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.client.DaemonErrorException;
 import dev.wok.protocol.client.WokClient;
+import dev.wok.protocol.files.FileLocks;
+import dev.wok.protocol.files.IoErrors;
+import dev.wok.protocol.files.PrivateDirectory;
+import dev.wok.protocol.paths.CurrentUser;
 import dev.wok.protocol.paths.WokPaths;
-import java.io.BufferedReader;
+import dev.wok.protocol.process.MarkerLine;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.io.UncheckedIOException;
 import java.nio.channels.FileChannel;
 import java.nio.channels.FileLock;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
-import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
  * Starts wokd detached and waits for its readiness line, not for a guessed delay. Starters on one state
@@ -34,9 +32,11 @@ import java.util.concurrent.TimeoutException;
  * so any number of racing starts leave exactly one daemon.
  */
 public final class DaemonStarter {
-    private static final String READY = "wokd ready ";
-    private static final String FAILED = "wokd failed ";
+    static final String READY = "wokd ready ";
+    static final String FAILED = "wokd failed ";
     private static final List<String> SETSID = List.of("/usr/bin/setsid", "/bin/setsid");
+    /** Set by a service manager for its own children; a daemon started from here is not one of them. */
+    private static final List<String> SERVICE_MANAGER_VARIABLES = List.of("INVOCATION_ID", "JOURNAL_STREAM");
 
     /** What a start did. */
     public record Started(long pid, boolean alreadyRunning, Duration took, Path socket, Path log) {}
@@ -54,7 +54,7 @@ public final class DaemonStarter {
     public Started start(Duration timeout) throws CliException {
         long begin = System.nanoTime();
         long deadline = begin + timeout.toNanos();
-        var running = runningPid();
+        Long running = runningPid();
         if (running != null) {
             return new Started(running, true, Duration.ofNanos(System.nanoTime() - begin), paths.socket(), paths.logFile());
         }
@@ -66,40 +66,38 @@ public final class DaemonStarter {
             long pid = spawnAndAwaitReady(deadline);
             return new Started(pid, false, Duration.ofNanos(System.nanoTime() - begin), paths.socket(), paths.logFile());
         } catch (IOException e) {
-            throw new CliException(ExitCodes.FAILURE, "cannot start wokd: " + e.getMessage(), e);
+            throw new CliException(ExitCodes.FAILURE, "cannot start wokd: " + IoErrors.cause(e), e);
         }
     }
 
-    /** The pid of a daemon that answers on the socket now, or null. */
+    /**
+     * The pid of a daemon that answers on the socket now, or null when there is none. A wokd process that
+     * holds the lock but does not answer is an error here: starting another could not help.
+     */
     private Long runningPid() throws CliException {
         try (WokClient client = DaemonConnection.open(paths)) {
-            return DaemonConnection.hello(client, "wokd-start").path("pid").asLong();
+            return DaemonConnection.hello(client, "wokd-start", DaemonConnection.ANSWER_TIMEOUT).path("pid").asLong();
         } catch (IOException | DaemonErrorException e) {
-            return null; // not answering (or not there): the caller starts one
+            OptionalLong stuck = DaemonProcess.find(paths);
+            if (stuck.isPresent()) {
+                throw DaemonConnection.notAnswering(stuck.getAsLong(), paths);
+            }
+            return null;
         }
     }
 
-    private FileChannel openStartLock() throws IOException {
-        Path dir = paths.stateDir();
-        if (!Files.isDirectory(dir)) {
-            Files.createDirectories(dir.getParent());
-            try {
-                Files.createDirectory(dir, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
-            } catch (java.nio.file.FileAlreadyExistsException raced) {
-                // Another starter made it first; fine.
-            }
+    private FileChannel openStartLock() throws IOException, CliException {
+        try {
+            PrivateDirectory.prepare(paths.stateDir(), CurrentUser.uid(), "state");
+        } catch (PrivateDirectory.UnsafeDirectoryException e) {
+            throw new CliException(ExitCodes.FAILURE, e.getMessage(), e);
         }
         return FileChannel.open(paths.startLockFile(), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
     }
 
     private static FileLock lockUntil(FileChannel channel, long deadline) throws IOException, CliException {
         while (true) {
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException heldInThisJvm) {
-                lock = null;
-            }
+            FileLock lock = FileLocks.tryLock(channel);
             if (lock != null) {
                 return lock;
             }
@@ -124,13 +122,16 @@ public final class DaemonStarter {
                 .redirectOutput(ProcessBuilder.Redirect.PIPE)
                 .redirectError(ProcessBuilder.Redirect.appendTo(paths.logFile().toFile()));
         builder.environment().putAll(env);
+        SERVICE_MANAGER_VARIABLES.forEach(builder.environment()::remove);
         Process process = builder.start();
-        String line = readFirstLine(process, deadline);
+        // The JVM may print before main (-Xlog, warnings): skip lines until the daemon's own.
+        MarkerLine.Result said = MarkerLine.await(process, line -> line.startsWith(READY) || line.startsWith(FAILED), deadline);
+        String line = said.marker().orElse(null);
         if (line != null && line.startsWith(READY)) {
             JsonNode ready = parse(line.substring(READY.length()));
             return ready.path("pid").asLong(process.pid());
         }
-        if (line != null && line.startsWith(FAILED)) {
+        if (line != null) {
             JsonNode failed = parse(line.substring(FAILED.length()));
             if ("already_running".equals(failed.path("reason").asText())) {
                 Long pid = runningPid();
@@ -138,36 +139,19 @@ public final class DaemonStarter {
                     return pid;
                 }
             }
-            throw new CliException(ExitCodes.FAILURE, "wokd could not start: " + failed.path("message").asText(line));
+            int exit = waitForExit(process);
+            throw new CliException(exit == ExitCodes.USAGE ? ExitCodes.USAGE : ExitCodes.FAILURE,
+                    "wokd could not start: " + failed.path("message").asText(line));
         }
-        if (line == null && process.isAlive()) {
+        String printed = said.before().isEmpty() ? "" : "; it printed: " + String.join(" | ", said.before());
+        if (process.isAlive()) {
             process.destroy();
-            throw new CliException(ExitCodes.FAILURE, "wokd did not report ready in time; it was stopped. See " + paths.logFile());
+            throw new CliException(ExitCodes.FAILURE, "wokd did not report ready in time; it was stopped. See "
+                    + paths.logFile() + printed);
         }
         int exit = waitForExit(process);
         throw new CliException(ExitCodes.FAILURE, "wokd exited (code " + exit + ") before it was ready. See " + paths.logFile()
-                + (line == null ? "" : "; it said: " + line));
-    }
-
-    private static String readFirstLine(Process process, long deadline) {
-        BufferedReader reader = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        CompletableFuture<String> first = CompletableFuture.supplyAsync(() -> {
-            try {
-                return reader.readLine();
-            } catch (IOException e) {
-                throw new UncheckedIOException(e);
-            }
-        });
-        try {
-            return first.get(Math.max(1, deadline - System.nanoTime()), TimeUnit.NANOSECONDS);
-        } catch (TimeoutException | ExecutionException e) {
-            return null;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return null;
-        } finally {
-            first.cancel(true);
-        }
+                + printed);
     }
 
     private static int waitForExit(Process process) {

@@ -6,31 +6,100 @@ import dev.wok.cli.ExitCodes;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.Methods;
 import dev.wok.protocol.client.DaemonErrorException;
-import dev.wok.protocol.client.DaemonUnavailableException;
 import dev.wok.protocol.client.WokClient;
 import dev.wok.protocol.paths.WokPaths;
+import dev.wok.protocol.process.Processes;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
-import java.nio.file.Files;
-import java.nio.file.Path;
+import java.util.OptionalLong;
+import java.util.concurrent.TimeUnit;
 
-/** Asks wokd to stop and waits until its process is gone. */
+/**
+ * Stops wokd and waits until its process is gone. A daemon that answers is asked to stop; one that holds
+ * the lock but does not answer (stopped with SIGSTOP, or stuck) is sent SIGTERM, and SIGKILL if that is
+ * not enough. Only a process that is wokd is ever signalled.
+ */
 public final class DaemonStopper {
-    /** What a stop did: the pid that stopped, or empty when nothing was running. */
-    public record Stopped(Optional<Long> pid, Duration took) {}
+    /** How the daemon went. */
+    public enum How {
+        /** It answered the shutdown request and exited. */
+        ASKED,
+        /** It did not answer; SIGTERM (and SIGCONT, in case it was stopped) ended it. */
+        TERMINATED,
+        /** Nothing else worked: SIGKILL. */
+        KILLED
+    }
+
+    /** What a stop did: the pid that stopped and how, or empty when nothing was running. */
+    public record Stopped(Optional<Long> pid, How how, Duration took) {}
+
+    private static final Duration TERM_GRACE = Duration.ofSeconds(5);
 
     private DaemonStopper() {}
+
+    public static Stopped stop(WokPaths paths, Duration timeout) throws CliException {
+        long begin = System.nanoTime();
+        OptionalLong asked = askToStop(paths);
+        if (asked.isPresent()) {
+            long pid = asked.getAsLong();
+            if (awaitGone(pid, System.nanoTime() + timeout.toNanos())) {
+                return new Stopped(Optional.of(pid), How.ASKED, Duration.ofNanos(System.nanoTime() - begin));
+            }
+            return force(pid, begin);
+        }
+        OptionalLong stuck = DaemonProcess.find(paths);
+        if (stuck.isEmpty()) {
+            return new Stopped(Optional.empty(), How.ASKED, Duration.ofNanos(System.nanoTime() - begin));
+        }
+        return force(stuck.getAsLong(), begin);
+    }
+
+    /** The pid of a daemon that accepted the shutdown request; empty when none answered. */
+    private static OptionalLong askToStop(WokPaths paths) throws CliException {
+        try (WokClient client = DaemonConnection.open(paths)) {
+            JsonNode answer = client.call(Methods.SHUTDOWN, Json.object(), DaemonConnection.ANSWER_TIMEOUT);
+            return OptionalLong.of(answer.path("pid").asLong());
+        } catch (IOException | DaemonErrorException e) {
+            return OptionalLong.empty();
+        }
+    }
+
+    private static Stopped force(long pid, long begin) throws CliException {
+        ProcessHandle process = ProcessHandle.of(pid).orElse(null);
+        if (process == null || !Processes.alive(pid)) {
+            return new Stopped(Optional.of(pid), How.ASKED, Duration.ofNanos(System.nanoTime() - begin));
+        }
+        process.destroy();
+        signal(pid, "CONT"); // a stopped process handles SIGTERM only once it runs again
+        if (awaitGone(pid, System.nanoTime() + TERM_GRACE.toNanos())) {
+            return new Stopped(Optional.of(pid), How.TERMINATED, Duration.ofNanos(System.nanoTime() - begin));
+        }
+        process.destroyForcibly();
+        if (awaitGone(pid, System.nanoTime() + TERM_GRACE.toNanos())) {
+            return new Stopped(Optional.of(pid), How.KILLED, Duration.ofNanos(System.nanoTime() - begin));
+        }
+        throw new CliException(ExitCodes.FAILURE, "wokd (pid " + pid + ") survived SIGKILL; check it with: ps -o stat,cmd -p " + pid);
+    }
+
+    private static void signal(long pid, String name) {
+        try {
+            new ProcessBuilder("kill", "-" + name, Long.toString(pid)).start().waitFor(2, TimeUnit.SECONDS);
+        } catch (IOException e) {
+            // No kill command: SIGKILL below still ends a stopped process.
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
 
     /**
      * Waits until the process has exited. An exited process whose parent has not reaped it yet (a
      * zombie: the daemon was orphaned by its starter) counts as gone; only its parent can clear it.
      */
-    private static void awaitGone(long pid, long deadline, WokPaths paths, Duration timeout) throws CliException {
-        while (ProcessHandle.of(pid).map(ProcessHandle::isAlive).orElse(false) && !isZombie(pid)) {
+    private static boolean awaitGone(long pid, long deadline) throws CliException {
+        while (Processes.alive(pid)) {
             if (System.nanoTime() > deadline) {
-                throw new CliException(ExitCodes.FAILURE, "wokd (pid " + pid + ") is still stopping after "
-                        + timeout.toSeconds() + " s; see " + paths.logFile() + ", or end it with: kill " + pid);
+                return false;
             }
             try {
                 Thread.sleep(10);
@@ -39,34 +108,6 @@ public final class DaemonStopper {
                 throw new CliException(ExitCodes.FAILURE, "interrupted while waiting for wokd to stop", e);
             }
         }
-    }
-
-    private static boolean isZombie(long pid) {
-        try {
-            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
-            int afterName = stat.lastIndexOf(')');
-            return afterName > 0 && afterName + 2 < stat.length() && stat.charAt(afterName + 2) == 'Z';
-        } catch (IOException | RuntimeException e) {
-            return false;
-        }
-    }
-
-    public static Stopped stop(WokPaths paths, Duration timeout) throws CliException {
-        long begin = System.nanoTime();
-        long pid;
-        try (WokClient client = DaemonConnection.open(paths)) {
-            JsonNode answer = client.call(Methods.SHUTDOWN, Json.object(), DaemonConnection.CALL_TIMEOUT);
-            pid = answer.path("pid").asLong();
-        } catch (DaemonUnavailableException e) {
-            if (e.reason() == DaemonUnavailableException.Reason.NOT_RUNNING
-                    || e.reason() == DaemonUnavailableException.Reason.STALE_SOCKET) {
-                return new Stopped(Optional.empty(), Duration.ofNanos(System.nanoTime() - begin));
-            }
-            throw DaemonConnection.unavailable(e);
-        } catch (IOException | DaemonErrorException e) {
-            throw new CliException(ExitCodes.FAILURE, "wokd did not accept the shutdown: " + e.getMessage(), e);
-        }
-        awaitGone(pid, System.nanoTime() + timeout.toNanos(), paths, timeout);
-        return new Stopped(Optional.of(pid), Duration.ofNanos(System.nanoTime() - begin));
+        return true;
     }
 }

@@ -1,61 +1,69 @@
 package dev.wok.cli.status;
 
-import com.fasterxml.jackson.databind.JsonNode;
+import dev.wok.protocol.api.ConnectionState;
+import dev.wok.protocol.api.ConnectionStatus;
+import dev.wok.protocol.api.DaemonStatus;
 import java.time.Duration;
 import java.util.Locale;
 
-/** Renders a {@code status} result for a person: a state line with its symbol, then the details. */
+/**
+ * Renders status for a person: a state line with its symbol, then the details. Symbols and colours per
+ * state: ● connected (green), ◐ connecting, reconnecting, suspended (yellow), ○ disconnected, disabled,
+ * closing, closed (grey), ● failed (red); ASCII stand-ins where the terminal's encoding lacks them.
+ */
 public final class StatusView {
     private static final String RESET = "\u001b[0m";
 
-    private StatusView() {}
+    private final boolean colour;
+    private final boolean unicode;
 
-    public static String render(JsonNode status, boolean colour) {
+    public StatusView(boolean colour, boolean unicode) {
+        this.colour = colour;
+        this.unicode = unicode;
+    }
+
+    public String render(DaemonStatus status) {
         StringBuilder out = new StringBuilder();
-        out.append(stateLine(status, colour)).append('\n');
-        out.append(String.format(Locale.ROOT, "  wokd %s · pid %d · up %s · %s transport%n",
-                status.path("version").asText("?"), status.path("pid").asLong(),
-                duration(Duration.ofMillis(status.path("uptime_ms").asLong())), status.path("transport").asText("?")));
-        upstreamRows(out, status);
-        row(out, "clients", status.path("clients").asText());
-        String rss = status.path("rss_bytes").isNumber() ? " · rss " + bytes(status.path("rss_bytes").asLong()) : "";
-        row(out, "memory", "heap " + bytes(status.path("heap_used_bytes").asLong()) + " of "
-                + bytes(status.path("heap_max_bytes").asLong()) + rss);
-        row(out, "socket", status.path("socket").asText());
-        row(out, "log", status.path("log").asText());
+        out.append(stateLine(status.connection())).append('\n');
+        String dot = unicode ? " · " : " - ";
+        out.append("  wokd ").append(status.version()).append(dot).append("pid ").append(status.pid()).append(dot)
+                .append("up ").append(duration(Duration.ofMillis(status.uptimeMs()))).append(dot)
+                .append(status.transport()).append(" transport\n");
+        connectionRows(out, status.connection());
+        row(out, "clients", Integer.toString(status.clients()));
+        String rss = status.rssBytes().isPresent() ? dot + "rss " + bytes(status.rssBytes().getAsLong()) : "";
+        row(out, "memory", "heap " + bytes(status.heapUsedBytes()) + " of " + bytes(status.heapMaxBytes()) + rss);
+        row(out, "socket", status.socket());
+        row(out, "log", status.log());
         return out.toString();
     }
 
     /** The first line: symbol, state with attempt, and what the user may want to know next. */
-    public static String stateLine(JsonNode status, boolean colour) {
-        String state = status.path("state").asText("unknown");
-        Look look = Look.of(state);
+    public String stateLine(ConnectionStatus status) {
+        Look look = Look.of(status.state());
         StringBuilder line = new StringBuilder();
-        line.append(colour ? look.ansi + look.symbol + RESET : look.symbol).append(' ')
-                .append(status.path("state_detail").asText(state));
-        if (status.path("next_retry_in_ms").isNumber()) {
-            line.append(String.format(Locale.ROOT, ", next retry in %.1f s", status.path("next_retry_in_ms").asLong() / 1000.0));
+        String symbol = unicode ? look.symbol : look.ascii;
+        line.append(colour ? look.ansi + symbol + RESET : symbol).append(' ').append(status.detail());
+        if (status.nextRetryInMs().isPresent()) {
+            line.append(String.format(Locale.ROOT, ", next retry in %.1f s", status.nextRetryInMs().getAsLong() / 1000.0));
         }
-        if (!look.detail.isEmpty()) {
-            line.append(" — ").append(look.detail);
+        if (!look.hint.isEmpty()) {
+            line.append(unicode ? " — " : " - ").append(look.hint);
         }
         return line.toString();
     }
 
-    private static void upstreamRows(StringBuilder out, JsonNode status) {
-        if (status.path("upstream_url").isTextual()) {
-            row(out, "upstream", status.path("upstream_url").asText());
-        }
-        if (status.path("connected_since").isTextual()) {
-            row(out, "since", status.path("connected_since").asText());
-        }
-        if (status.path("last_heartbeat_at").isTextual()) {
-            row(out, "heartbeat", status.path("last_heartbeat_at").asText()
-                    + String.format(Locale.ROOT, " (rtt %.1f ms)", status.path("rtt_ms").asDouble()));
-        }
-        if (status.path("last_error").isTextual()) {
-            row(out, "error", status.path("last_error").asText());
-        }
+    /** The state line, then the error that explains it, if any: what {@code connect} and {@code watch} show. */
+    public String stateWithError(ConnectionStatus status) {
+        return stateLine(status) + status.lastError().map(e -> "\n  error     " + e).orElse("");
+    }
+
+    private static void connectionRows(StringBuilder out, ConnectionStatus status) {
+        status.upstreamUrl().ifPresent(url -> row(out, "upstream", url));
+        status.connectedSince().ifPresent(since -> row(out, "since", since.toString()));
+        status.lastHeartbeatAt().ifPresent(at -> row(out, "heartbeat", at
+                + (status.rttMs().isPresent() ? String.format(Locale.ROOT, " (rtt %.1f ms)", status.rttMs().getAsDouble()) : "")));
+        status.lastError().ifPresent(error -> row(out, "error", error));
     }
 
     private static void row(StringBuilder out, String name, String value) {
@@ -90,31 +98,34 @@ public final class StatusView {
         return String.format(Locale.ROOT, value >= 10 ? "%.0f %s" : "%.1f %s", value, units[unit]);
     }
 
-    /** Symbol and colour per state (DESIGN 4.6). */
     private enum Look {
-        CONNECTED("●", "\u001b[32m", ""),
-        CONNECTING("◐", "\u001b[33m", ""),
-        DISCONNECTED("○", "\u001b[90m", ""),
-        DISABLED("○", "\u001b[90m", "no upstream configured; ops stay local"),
-        FAILED("●", "\u001b[31m", "fix the cause below, then: wok connect");
+        CONNECTED("●", "*", "\u001b[32m", ""),
+        TRYING("◐", "~", "\u001b[33m", ""),
+        IDLE("○", "o", "\u001b[90m", ""),
+        DISABLED("○", "o", "\u001b[90m", "no upstream configured; ops stay local"),
+        STOPPING("○", "o", "\u001b[90m", "wokd is stopping"),
+        FAILED("●", "x", "\u001b[31m", "fix the cause, then: wok connect");
 
         final String symbol;
+        final String ascii;
         final String ansi;
-        final String detail;
+        final String hint;
 
-        Look(String symbol, String ansi, String detail) {
+        Look(String symbol, String ascii, String ansi, String hint) {
             this.symbol = symbol;
+            this.ascii = ascii;
             this.ansi = ansi;
-            this.detail = detail;
+            this.hint = hint;
         }
 
-        static Look of(String state) {
+        static Look of(ConnectionState state) {
             return switch (state) {
-                case "connected" -> CONNECTED;
-                case "connecting", "reconnecting", "suspended" -> CONNECTING;
-                case "disabled" -> DISABLED;
-                case "failed" -> FAILED;
-                default -> DISCONNECTED;
+                case CONNECTED -> CONNECTED;
+                case CONNECTING, RECONNECTING, SUSPENDED -> TRYING;
+                case DISABLED -> DISABLED;
+                case FAILED -> FAILED;
+                case CLOSING, CLOSED -> STOPPING;
+                case DISCONNECTED -> IDLE;
             };
         }
     }

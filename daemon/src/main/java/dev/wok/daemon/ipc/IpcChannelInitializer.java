@@ -11,7 +11,6 @@ import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.handler.codec.LineBasedFrameDecoder;
-import java.io.IOException;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,8 +44,8 @@ final class IpcChannelInitializer extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel channel) {
-        OptionalInt peer = peerUid(channel);
-        if (peer.isPresent() && peer.getAsInt() != ownUid && peer.getAsInt() != 0) {
+        OptionalInt peer = SocketGuard.peerUid(channel);
+        if (!SocketGuard.allowed(peer, ownUid)) {
             log.warn("refused a client running as uid {}: wokd serves uid {} only", peer.getAsInt(), ownUid);
             ErrorReply refusal = ErrorReply.of(null, ErrorCode.PERMISSION_DENIED,
                     "wokd serves uid " + ownUid + " only; this client runs as uid " + peer.getAsInt()
@@ -73,14 +72,5 @@ final class IpcChannelInitializer extends ChannelInitializer<Channel> {
             pipeline.addAfter("frames", "frame-encoder", BinaryFrameEncoder.INSTANCE);
         }
         pipeline.addAfter("errors", "dispatcher", dispatcher);
-    }
-
-    private static OptionalInt peerUid(Channel channel) {
-        try {
-            return Transport.peerUid(channel);
-        } catch (IOException e) {
-            log.warn("could not read a client's peer credentials; serving it as the socket's mode allows", e);
-            return OptionalInt.empty();
-        }
     }
 }

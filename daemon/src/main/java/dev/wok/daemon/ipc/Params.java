@@ -49,6 +49,18 @@ public final class Params {
         return Optional.of(value.asText());
     }
 
+    /** A whole number from {@code min} to {@code max}, when present and not null. */
+    public java.util.OptionalLong optionalWhole(String name, long min, long max) throws ProtocolException {
+        JsonNode value = params.get(name);
+        if (value == null || value.isNull()) {
+            return java.util.OptionalLong.empty();
+        }
+        if (!value.isIntegralNumber() || !value.canConvertToLong() || value.asLong() < min || value.asLong() > max) {
+            throw invalid("\"" + name + "\" must be a whole number from " + min + " to " + max + ", got " + value);
+        }
+        return java.util.OptionalLong.of(value.asLong());
+    }
+
     public ProtocolException invalid(String detail) {
         return new ProtocolException(ErrorCode.INVALID_PARAMS, request.method() + ": " + detail, request.id());
     }

@@ -5,9 +5,11 @@ import dev.wok.protocol.ErrorCode;
 import dev.wok.protocol.ProtocolException;
 import dev.wok.protocol.message.ErrorReply;
 import dev.wok.protocol.message.Event;
+import dev.wok.protocol.message.Message;
 import dev.wok.protocol.message.Request;
 import dev.wok.protocol.message.Response;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -35,7 +37,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         if (msg instanceof Request request) {
             dispatch(ctx.channel(), request);
         } else if (msg instanceof ErrorReply reply) {
-            ctx.writeAndFlush(reply);
+            write(ctx.channel(), reply);
         } else {
             ctx.fireChannelRead(msg);
         }
@@ -44,31 +46,44 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
     private void dispatch(Channel channel, Request request) {
         MethodHandler handler = methods.find(request.method()).orElse(null);
         if (handler == null) {
-            channel.writeAndFlush(ErrorReply.of(request.id(), ErrorCode.METHOD_NOT_FOUND,
+            write(channel, ErrorReply.of(request.id(), ErrorCode.METHOD_NOT_FOUND,
                     "unknown method '" + request.method() + "'; known methods: " + String.join(", ", methods.names())));
             return;
         }
         CompletionStage<JsonNode> result;
         try {
-            result = handler.handle(new Call(request, body -> channel.writeAndFlush(new Event(request.id(), body)),
+            result = handler.handle(new Call(request, body -> write(channel, new Event(request.id(), body)),
                     () -> ClientGone.of(channel)));
         } catch (ProtocolException e) {
-            channel.writeAndFlush(ErrorReply.of(e.requestId().isNull() ? request.id() : e.requestId(), e.code(), e.getMessage()));
+            write(channel, ErrorReply.of(e.requestId().isNull() ? request.id() : e.requestId(), e.code(), e.getMessage()));
             return;
         } catch (RuntimeException e) {
-            channel.writeAndFlush(internalError(request, e));
+            write(channel, internalError(request, e));
             return;
         }
         result.whenComplete((value, failure) -> {
             if (failure == null) {
-                channel.writeAndFlush(new Response(request.id(), value));
+                write(channel, new Response(request.id(), value));
             } else {
                 Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
                 if (cause instanceof ProtocolException e) {
-                    channel.writeAndFlush(ErrorReply.of(request.id(), e.code(), e.getMessage()));
+                    write(channel, ErrorReply.of(request.id(), e.code(), e.getMessage()));
                 } else {
-                    channel.writeAndFlush(internalError(request, cause));
+                    write(channel, internalError(request, cause));
                 }
+            }
+        });
+    }
+
+    /**
+     * Every answer's write is checked: one that fails (an encoder error, say) would otherwise vanish and
+     * leave the client waiting forever, so it is logged and that client's connection closed.
+     */
+    private static void write(Channel channel, Message message) {
+        channel.writeAndFlush(message).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess() && channel.isActive()) {
+                log.warn("could not write an answer to a client; closing its connection", f.cause());
+                channel.close();
             }
         });
     }

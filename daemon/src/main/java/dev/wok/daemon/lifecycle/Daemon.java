@@ -1,58 +1,60 @@
 package dev.wok.daemon.lifecycle;
 
-import dev.wok.daemon.config.WokConfig;
+import dev.wok.daemon.api.Api;
+import dev.wok.daemon.api.DaemonInfo;
+import dev.wok.daemon.api.ProcessStats;
 import dev.wok.daemon.ipc.IpcServer;
 import dev.wok.daemon.ipc.MethodRegistry;
-import dev.wok.daemon.ipc.Transport;
-import dev.wok.daemon.status.DaemonInfo;
-import dev.wok.daemon.status.ProcessStats;
-import dev.wok.daemon.status.StatusMethod;
+import dev.wok.daemon.ipc.UnixSocketTransport;
+import dev.wok.daemon.upstream.ClientId;
+import dev.wok.daemon.upstream.ConnectionSnapshot;
 import dev.wok.daemon.upstream.Upstream;
-import dev.wok.daemon.upstream.UpstreamMethods;
-import dev.wok.protocol.Methods;
 import dev.wok.protocol.WokVersion;
+import dev.wok.protocol.files.IoErrors;
+import dev.wok.protocol.files.PrivateDirectory;
 import dev.wok.protocol.paths.CurrentUser;
 import dev.wok.protocol.paths.SocketPathTooLongException;
 import dev.wok.protocol.paths.WokPaths;
 import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayDeque;
+import java.util.Deque;
+import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicReference;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * One running wokd: takes the instance lock, binds the socket, serves, and on stop undoes it all in
- * reverse. Used by {@code wokd run} and, in-process, by tests.
+ * One running wokd: takes the instance lock, starts the connector, binds the socket last, and on stop
+ * undoes it all in reverse. Used by {@code wokd run} and, in-process, by tests.
  */
-public final class Daemon implements AutoCloseable {
+public final class Daemon implements AutoCloseable, Api.Daemon {
     private static final Logger log = LoggerFactory.getLogger(Daemon.class);
-    private static final int S_IFMT = 0170000;
-    private static final int S_IFSOCK = 0140000;
 
     private final WokPaths paths;
     private final DaemonInfo info;
     private final InstanceLock lock;
-    private final IpcServer server;
     private final Upstream upstream;
+    private final ConfigReloader reloader;
     private final ScheduledExecutorService housekeeping;
     private final AtomicBoolean stopping = new AtomicBoolean();
     private final CountDownLatch stopped = new CountDownLatch(1);
+    private volatile ProcessStats stats = ProcessStats.sample();
+    /** Set before the first client is accepted, so every method sees it. */
+    private volatile IpcServer server;
 
-    private Daemon(WokPaths paths, DaemonInfo info, InstanceLock lock, IpcServer server, Upstream upstream,
+    private Daemon(WokPaths paths, DaemonInfo info, InstanceLock lock, Upstream upstream, ConfigReloader reloader,
                    ScheduledExecutorService housekeeping) {
-        this.upstream = upstream;
         this.paths = paths;
         this.info = info;
         this.lock = lock;
-        this.server = server;
+        this.upstream = upstream;
+        this.reloader = reloader;
         this.housekeeping = housekeeping;
     }
 
@@ -64,105 +66,75 @@ public final class Daemon implements AutoCloseable {
             throw new StartupException(StartupException.Reason.SOCKET_PATH_TOO_LONG, e.getMessage(), e);
         }
         int uid = CurrentUser.uid();
-        PrivateDirectory.prepare(paths.stateDir(), uid, "state");
-        PrivateDirectory.prepare(paths.socketDir(), uid, "socket");
+        prepare(paths.stateDir(), uid, "state");
+        prepare(paths.socketDir(), uid, "socket");
         InstanceLock lock = InstanceLock.acquire(paths.lockFile());
-        ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "wokd-housekeeping");
-            thread.setDaemon(true);
-            return thread;
-        });
-        Upstream upstream = null;
+        Deque<AutoCloseable> undo = new ArrayDeque<>();
+        undo.push(lock);
         try {
-            removeStaleSocket(paths.socket());
-            upstream = startUpstream(settings);
-            Upstream connector = upstream;
-            AtomicReference<ProcessStats> stats = new AtomicReference<>(ProcessStats.sample());
-            housekeeping.scheduleAtFixedRate(() -> stats.set(ProcessStats.sample()), 1, 1, TimeUnit.SECONDS);
-            AtomicReference<IpcServer> serverRef = new AtomicReference<>();
-            AtomicReference<Daemon> daemonRef = new AtomicReference<>();
-            Transport transport = Transport.best();
+            Upstream upstream = Upstream.start(settings.config().upstream(), clientId(paths.stateDir()));
+            undo.push(upstream);
+            ConfigReloader reloader = new ConfigReloader(paths.configFile(), settings.env(), upstream.manager());
+            undo.push(reloader);
+            ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
+                Thread thread = new Thread(runnable, "wokd-housekeeping");
+                thread.setDaemon(true);
+                return thread;
+            });
+            undo.push(housekeeping::shutdownNow);
+            UnixSocketTransport transport = UnixSocketTransport.best();
             DaemonInfo info = new DaemonInfo(ProcessHandle.current().pid(), WokVersion.version(),
-                    Clock.systemUTC().instant(), paths.socket(), paths.logFile(), transport.label());
-            LifecycleMethods lifecycle = new LifecycleMethods(info, () -> daemonRef.get().requestStop());
-            UpstreamMethods upstreamMethods = new UpstreamMethods(connector, Clock.systemUTC());
-            MethodRegistry methods = MethodRegistry.builder()
-                    .add(Methods.HELLO, lifecycle::hello)
-                    .add(Methods.PING, lifecycle::ping)
-                    .add(Methods.SHUTDOWN, lifecycle::shutdown)
-                    .add(Methods.STATUS, new StatusMethod(info,
-                            () -> serverRef.get() == null ? 0 : serverRef.get().clientCount(), stats::get,
-                            connector::snapshot, Clock.systemUTC()))
-                    .add(Methods.CONNECT, upstreamMethods::connect)
-                    .add(Methods.DISCONNECT, upstreamMethods::disconnect)
-                    .add(Methods.WATCH, upstreamMethods::watch)
-                    .build();
-            IpcServer server = bindServer(transport, settings, methods, uid);
-            serverRef.set(server);
-            Daemon daemon = new Daemon(paths, info, lock, server, connector, housekeeping);
-            daemonRef.set(daemon);
+                    Clock.systemUTC().instant(), paths.socket(), paths.logFile(), paths.configFile(), transport.label());
+            Daemon daemon = new Daemon(paths, info, lock, upstream, reloader, housekeeping);
+            housekeeping.scheduleAtFixedRate(() -> daemon.stats = ProcessStats.sample(), 1, 1, TimeUnit.SECONDS);
+            MethodRegistry methods = Api.methods(daemon, upstream.manager(), Clock.systemUTC());
+            daemon.server = bind(transport, settings, methods, uid);
+            daemon.server.startAccepting();
             log.info("wokd {} started: pid {}, socket {}, state {}", info.version(), info.pid(), paths.socket(),
                     paths.stateDir());
             return daemon;
         } catch (StartupException | RuntimeException e) {
-            if (upstream != null) {
-                upstream.close();
+            while (!undo.isEmpty()) {
+                try {
+                    undo.pop().close();
+                } catch (Exception suppressed) {
+                    e.addSuppressed(suppressed);
+                }
             }
-            housekeeping.shutdownNow();
-            lock.close();
             throw e;
         }
     }
 
-    private static Upstream startUpstream(DaemonSettings settings) throws StartupException {
+    private static void prepare(Path dir, int uid, String role) throws StartupException {
         try {
-            return Upstream.start(settings.config().upstream(), settings.paths().stateDir());
+            PrivateDirectory.prepare(dir, uid, role);
+        } catch (PrivateDirectory.UnsafeDirectoryException e) {
+            throw new StartupException(StartupException.Reason.UNSAFE_SOCKET_DIRECTORY, e.getMessage(), e);
         } catch (IOException e) {
             throw new StartupException(StartupException.Reason.CANNOT_WRITE_STATE,
-                    "cannot read or create the client id in " + settings.paths().stateDir() + ": " + e.getMessage(), e);
+                    "cannot prepare " + role + " directory " + dir + ": " + IoErrors.cause(e), e);
         }
     }
 
-    /** Applies a reloaded config.toml (SIGHUP). */
-    public void reload(WokConfig config) {
-        upstream.reload(config.upstream());
-    }
-
-    private static IpcServer bindServer(Transport transport, DaemonSettings settings, MethodRegistry methods, int uid)
-            throws StartupException {
-        Path socket = settings.paths().socket();
+    private static String clientId(Path stateDir) throws StartupException {
         try {
-            IpcServer server = IpcServer.bind(transport, socket, settings.limits(), methods, uid);
-            Files.setPosixFilePermissions(socket, settings.socketMode());
-            return server;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new StartupException(StartupException.Reason.CANNOT_BIND, "interrupted while binding " + socket, e);
-        } catch (IOException | RuntimeException e) {
-            throw new StartupException(StartupException.Reason.CANNOT_BIND,
-                    "cannot listen on " + socket + ": " + e.getMessage(), e);
-        }
-    }
-
-    /** Only the lock holder gets here, so a socket file left at the path belongs to a dead daemon. */
-    private static void removeStaleSocket(Path socket) throws StartupException {
-        try {
-            if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
-                return;
-            }
-            int mode = (Integer) Files.getAttribute(socket, "unix:mode", LinkOption.NOFOLLOW_LINKS);
-            if ((mode & S_IFMT) != S_IFSOCK) {
-                throw new StartupException(StartupException.Reason.CANNOT_BIND, socket
-                        + " exists and is not a socket; wokd will not delete it. Move it away or set WOK_SOCKET");
-            }
-            Files.delete(socket);
-            log.info("removed stale socket {} left by a daemon that did not stop cleanly", socket);
+            return ClientId.load(stateDir);
         } catch (IOException e) {
-            throw new StartupException(StartupException.Reason.CANNOT_BIND,
-                    "cannot remove stale socket " + socket + ": " + e.getMessage(), e);
+            throw new StartupException(StartupException.Reason.CANNOT_WRITE_STATE,
+                    "cannot read or create the client id in " + stateDir + ": " + IoErrors.cause(e), e);
         }
     }
 
+    private static IpcServer bind(UnixSocketTransport transport, DaemonSettings settings, MethodRegistry methods, int uid)
+            throws StartupException {
+        try {
+            return IpcServer.bind(transport, settings.paths().socket(), settings.socketMode(), settings.limits(), methods, uid);
+        } catch (IOException e) {
+            throw new StartupException(StartupException.Reason.CANNOT_BIND, e.getMessage(), e);
+        }
+    }
+
+    @Override
     public DaemonInfo info() {
         return info;
     }
@@ -171,13 +143,37 @@ public final class Daemon implements AutoCloseable {
         return paths;
     }
 
+    @Override
+    public int clients() {
+        return server.clientCount();
+    }
+
+    @Override
+    public ProcessStats stats() {
+        return stats;
+    }
+
+    /** Reads config.toml again and applies it (SIGHUP and {@code reload}). */
+    @Override
+    public CompletionStage<ConnectionSnapshot> reload() {
+        return reloader.reload("reload");
+    }
+
+    CompletionStage<ConnectionSnapshot> reloadOnSignal() {
+        return reloader.reload("SIGHUP");
+    }
+
     /** Starts a stop on another thread and returns at once (for callers on an event loop). */
+    @Override
     public void requestStop() {
         Thread thread = new Thread(this::stop, "wokd-stop");
         thread.start();
     }
 
-    /** Stops accepting, closes clients, removes the socket, releases the lock. Safe to call twice. */
+    /**
+     * Ends the connector (watchers are told), stops accepting, closes clients after what was written to
+     * them, removes the socket, releases the lock. Safe to call twice; the second call waits for the first.
+     */
     public void stop() {
         if (!stopping.compareAndSet(false, true)) {
             awaitStop();
@@ -187,12 +183,8 @@ public final class Daemon implements AutoCloseable {
             log.info("stopping");
             upstream.close();
             server.close();
+            reloader.close();
             housekeeping.shutdownNow();
-            try {
-                Files.deleteIfExists(paths.socket());
-            } catch (IOException e) {
-                log.warn("could not remove socket {}: {}", paths.socket(), e.toString());
-            }
             lock.close();
             log.info("stopped");
         } finally {
@@ -206,10 +198,6 @@ public final class Daemon implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-    }
-
-    public boolean isStopped() {
-        return stopped.getCount() == 0;
     }
 
     @Override

@@ -5,6 +5,7 @@ import dev.wok.daemon.ipc.IpcLimits;
 import dev.wok.protocol.paths.WokPaths;
 import java.nio.file.attribute.PosixFilePermission;
 import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -13,27 +14,39 @@ import java.util.Set;
  * @param socketMode permissions of the bound socket: 0600 in production; tests relax it to prove that
  *                   peer credentials alone still keep other users out
  * @param config config.toml and environment, already loaded and checked
+ * @param env the environment a reload reads config.toml with (WOK_UPSTREAM_URL and the like override it)
  */
-public record DaemonSettings(WokPaths paths, IpcLimits limits, Set<PosixFilePermission> socketMode, WokConfig config) {
+public record DaemonSettings(WokPaths paths, IpcLimits limits, Set<PosixFilePermission> socketMode, WokConfig config,
+                             Map<String, String> env) {
     public static final Set<PosixFilePermission> OWNER_ONLY = PosixFilePermissions.fromString("rw-------");
 
     public DaemonSettings {
         socketMode = Set.copyOf(socketMode);
+        env = Map.copyOf(env);
     }
 
+    /** Defaults, with an empty environment: a reload then reads config.toml alone. */
     public static DaemonSettings defaults(WokPaths paths) {
-        return new DaemonSettings(paths, IpcLimits.DEFAULTS, OWNER_ONLY, WokConfig.DEFAULTS);
+        return new DaemonSettings(paths, IpcLimits.DEFAULTS, OWNER_ONLY, WokConfig.DEFAULTS, Map.of());
+    }
+
+    public DaemonSettings withPaths(WokPaths newPaths) {
+        return new DaemonSettings(newPaths, limits, socketMode, config, env);
     }
 
     public DaemonSettings withLimits(IpcLimits newLimits) {
-        return new DaemonSettings(paths, newLimits, socketMode, config);
+        return new DaemonSettings(paths, newLimits, socketMode, config, env);
     }
 
     public DaemonSettings withSocketMode(Set<PosixFilePermission> mode) {
-        return new DaemonSettings(paths, limits, mode, config);
+        return new DaemonSettings(paths, limits, mode, config, env);
     }
 
     public DaemonSettings withConfig(WokConfig newConfig) {
-        return new DaemonSettings(paths, limits, socketMode, newConfig);
+        return new DaemonSettings(paths, limits, socketMode, newConfig, env);
+    }
+
+    public DaemonSettings withEnv(Map<String, String> newEnv) {
+        return new DaemonSettings(paths, limits, socketMode, config, newEnv);
     }
 }

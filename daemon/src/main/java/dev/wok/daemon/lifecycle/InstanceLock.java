@@ -1,5 +1,7 @@
 package dev.wok.daemon.lifecycle;
 
+import dev.wok.protocol.files.FileLocks;
+import dev.wok.protocol.files.IoErrors;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.FileChannel;
@@ -27,12 +29,7 @@ public final class InstanceLock implements AutoCloseable {
         FileChannel channel = null;
         try {
             channel = FileChannel.open(file, StandardOpenOption.CREATE, StandardOpenOption.READ, StandardOpenOption.WRITE);
-            FileLock lock;
-            try {
-                lock = channel.tryLock();
-            } catch (java.nio.channels.OverlappingFileLockException heldHere) {
-                lock = null; // another daemon in this very JVM (tests run several) holds it
-            }
+            FileLock lock = FileLocks.tryLock(channel);
             if (lock == null) {
                 channel.close();
                 OptionalLong pid = readPid(file);
@@ -46,7 +43,7 @@ public final class InstanceLock implements AutoCloseable {
         } catch (IOException e) {
             closeQuietly(channel);
             throw new StartupException(StartupException.Reason.CANNOT_WRITE_STATE,
-                    "cannot take the lock " + file + ": " + e.getMessage(), e);
+                    "cannot take the lock " + file + ": " + IoErrors.cause(e), e);
         }
     }
 

@@ -8,6 +8,8 @@ import dev.wok.daemon.config.WokConfig;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.Terminal;
 import dev.wok.protocol.WokVersion;
+import dev.wok.protocol.files.IoErrors;
+import dev.wok.protocol.files.PrivateDirectory;
 import dev.wok.protocol.paths.CurrentUser;
 import dev.wok.protocol.paths.WokPaths;
 import java.io.PrintStream;
@@ -32,31 +34,52 @@ import picocli.CommandLine.Option;
 public final class WokdMain {
     public static final int EXIT_OK = 0;
     public static final int EXIT_FAILED = 1;
+    public static final int EXIT_USAGE = 2;
+
+    /** Log levels, so that a typo such as {@code --log-level=verbose} is refused, not read as INFO. */
+    enum LogLevel {
+        ERROR(Level.ERROR), WARN(Level.WARN), INFO(Level.INFO), DEBUG(Level.DEBUG), TRACE(Level.TRACE);
+
+        final Level level;
+
+        LogLevel(Level level) {
+            this.level = level;
+        }
+    }
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new WokdMain()).execute(args));
+        System.exit(new CommandLine(new WokdMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
     }
 
     @Command(name = "run", mixinStandardHelpOptions = true, versionProvider = WokdMain.Version.class,
-            description = {"Run the daemon in the foreground until SIGTERM, SIGINT or 'wok stop'.",
-                    "Paths follow WOK_HOME, WOK_SOCKET and the XDG directories; see the README."})
+            usageHelpAutoWidth = true, header = "Run the daemon in the foreground.",
+            description = {"Run the daemon in the foreground until SIGTERM, SIGINT or 'wokd stop'. SIGHUP or"
+                    + " 'wokd reload' reloads config.toml. Paths follow WOK_HOME, WOK_SOCKET and the XDG directories;"
+                    + " see the README.",
+                    "Exit codes: 0 stopped cleanly, 1 cannot start, 2 bad configuration or socket path too long."})
     static final class Run implements Callable<Integer> {
         @Option(names = "--log-level", defaultValue = "INFO", paramLabel = "LEVEL",
-                description = "Log level: ERROR, WARN, INFO, DEBUG or TRACE (default: ${DEFAULT-VALUE}).")
-        String logLevel;
+                description = "Log level: ${COMPLETION-CANDIDATES} (default: ${DEFAULT-VALUE}).")
+        LogLevel logLevel;
+
+        @Option(names = "--log-stderr", negatable = true,
+                description = {"Log to stderr as well as to the log file. On by default in a terminal and under",
+                        "systemd (INVOCATION_ID or JOURNAL_STREAM set), so that journald keeps the log."})
+        Boolean logStderr;
 
         @Override
         public Integer call() {
             PrintStream stdout = System.out;
             boolean console = Terminal.interactive();
+            boolean stderrLog = logStderr != null ? logStderr : console || ServiceManager.capturesStderr(System.getenv());
             WokPaths paths = WokPaths.fromEnvironment();
             Daemon daemon;
             boolean logging = false;
             try {
-                PrivateDirectory.prepare(paths.stateDir(), CurrentUser.uid(), "state");
-                LogSetup.configure(paths.logFile(), console, Level.toLevel(logLevel, Level.INFO));
+                prepareStateDir(paths);
+                LogSetup.configure(paths.logFile(), stderrLog, logLevel.level);
                 logging = true;
-                daemon = Daemon.start(DaemonSettings.defaults(paths).withConfig(loadConfig(paths)));
+                daemon = Daemon.start(DaemonSettings.defaults(paths).withConfig(loadConfig(paths)).withEnv(System.getenv()));
             } catch (StartupException e) {
                 System.err.println("wokd: " + e.getMessage());
                 if (!console) {
@@ -70,24 +93,34 @@ public final class WokdMain {
                     LoggerFactory.getLogger(WokdMain.class).error("cannot start: {}", e.getMessage());
                     LogSetup.stop();
                 }
-                return EXIT_FAILED;
+                return switch (e.reason()) {
+                    case SOCKET_PATH_TOO_LONG, BAD_CONFIG -> EXIT_USAGE;
+                    default -> EXIT_FAILED;
+                };
             }
             Logger log = LoggerFactory.getLogger(WokdMain.class);
             Runtime.getRuntime().addShutdownHook(new Thread(() -> {
                 daemon.stop();
                 LogSetup.stop();
             }, "wokd-shutdown-hook"));
-            Signals.onHangup(() -> {
-                try {
-                    daemon.reload(loadConfig(paths));
-                    log.info("SIGHUP: reloaded {}", paths.configFile());
-                } catch (StartupException e) {
-                    log.error("SIGHUP: keeping the current configuration: {}", e.getMessage());
-                }
-            });
+            if (!Signals.onHangup(daemon::reloadOnSignal)) {
+                log.warn("SIGHUP is ignored by whatever started wokd (nohup, or a service wrapper), so it will not reload"
+                        + " on SIGHUP; use 'wokd reload' instead");
+            }
             announceReady(stdout, console, daemon);
             daemon.awaitStop();
             return EXIT_OK;
+        }
+
+        private static void prepareStateDir(WokPaths paths) throws StartupException {
+            try {
+                PrivateDirectory.prepare(paths.stateDir(), CurrentUser.uid(), "state");
+            } catch (PrivateDirectory.UnsafeDirectoryException e) {
+                throw new StartupException(StartupException.Reason.UNSAFE_SOCKET_DIRECTORY, e.getMessage(), e);
+            } catch (java.io.IOException e) {
+                throw new StartupException(StartupException.Reason.CANNOT_WRITE_STATE,
+                        "cannot prepare state directory " + paths.stateDir() + ": " + IoErrors.cause(e), e);
+            }
         }
 
         private static WokConfig loadConfig(WokPaths paths) throws StartupException {

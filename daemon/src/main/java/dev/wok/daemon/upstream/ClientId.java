@@ -9,10 +9,10 @@ import java.nio.file.StandardCopyOption;
 import java.util.UUID;
 
 /** This daemon's identity towards the relay: made once, kept in the state directory. */
-final class ClientId {
+public final class ClientId {
     private ClientId() {}
 
-    static String load(Path stateDir) throws IOException {
+    public static String load(Path stateDir) throws IOException {
         Path file = stateDir.resolve("client-id");
         if (Files.exists(file)) {
             String id = Files.readString(file, StandardCharsets.US_ASCII).trim();

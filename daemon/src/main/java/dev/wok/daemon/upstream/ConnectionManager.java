@@ -1,20 +1,27 @@
 package dev.wok.daemon.upstream;
 
 import dev.wok.daemon.config.UpstreamConfig;
+import dev.wok.protocol.api.ConnectionState;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.function.Consumer;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionStage;
+import java.util.function.Function;
+import java.util.function.Predicate;
 import java.util.random.RandomGenerator;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * The one owner of the upstream connection: a single actor on one {@link Scheduler} thread, so there are
- * no locks and no races between attempts. Others send it requests ({@link #connect}, {@link #disconnect},
- * {@link #shutdown}) and read {@link #snapshot()}; nobody waits on a connect.
+ * no locks and no races between attempts (docs/ARCHITECTURE.md, "The connector"). Others send it
+ * messages ({@link #connect}, {@link #disconnect}, {@link #reconfigure}, {@link #shutdown},
+ * {@link #watch}) and read {@link #snapshot()}; nobody waits on a connect, and every message is
+ * handled on the actor's thread, in the order it was sent.
  *
  * <p>Every attempt carries a generation number. A callback or timer from an older attempt changes
  * nothing, and the attempt it speaks for is closed, so a late connect can leave no ghost connection.
@@ -24,10 +31,10 @@ public final class ConnectionManager {
     /** The backoff resets only after a connection stayed up this long with its handshake finished. */
     static final Duration STABLE_AFTER = Duration.ofSeconds(5);
     /**
-     * The transport times each phase (TCP, TLS, upgrade, welcome) with the connect timeout; this
-     * backstop covers a transport that never reports at all, so it allows all four phases.
+     * The dialer times each phase (DNS, TCP, TLS, upgrade, welcome) with the connect timeout; this
+     * backstop covers a dialer that never reports at all, so it allows every phase.
      */
-    static final int PHASES = 4;
+    static final int PHASES = 5;
     /**
      * After the server says it is restarting (close 1001), retries within this window come every
      * random 0–1 s and do not count as failures, so the daemon is back within about a second of the
@@ -39,19 +46,55 @@ public final class ConnectionManager {
     /** Wall time running ahead of monotonic time by more than this means the system slept. */
     static final Duration CLOCK_JUMP = Duration.ofSeconds(5);
 
-    private final UpstreamConfig config;
-    private final Transport transport;
+    /** Gets connection changes on the actor's thread, so it must not block. */
+    public interface Watcher {
+        /**
+         * The current snapshot when registered, then each change a person would notice: of state, attempt,
+         * upstream or error. A heartbeat alone is not a change (it is in {@link #snapshot()}).
+         */
+        void changed(ConnectionSnapshot snapshot);
+
+        /** The connector has stopped for good (the daemon is stopping): nothing follows. */
+        default void ended() {}
+    }
+
+    /** What a watcher has been told, to tell it only changes. */
+    private record Seen(ConnectionState state, int attempt, Optional<String> url, Optional<String> error) {
+        static Seen of(ConnectionSnapshot s) {
+            return new Seen(s.state(), s.attempt(), s.url(), s.lastError());
+        }
+    }
+
+    private static final class Subscription {
+        final Watcher watcher;
+        Seen seen;
+
+        Subscription(Watcher watcher) {
+            this.watcher = watcher;
+        }
+    }
+
+    /** A caller waiting for the connection to settle after its request. */
+    private record Waiter(Predicate<ConnectionSnapshot> settled, CompletableFuture<ConnectionSnapshot> result,
+                          Scheduler.Cancellable timer) {}
+
+    private final Function<UpstreamConfig, Dialer> dialers;
     private final Scheduler scheduler;
-    private final Backoff backoff;
-    private final List<Consumer<ConnectionSnapshot>> watchers = new CopyOnWriteArrayList<>();
+    private final RandomGenerator random;
     private volatile ConnectionSnapshot published;
 
-    // Owned by the scheduler thread.
+    // Everything below is owned by the scheduler's thread.
+    private final List<Subscription> subscriptions = new ArrayList<>();
+    private final List<Waiter> waiters = new ArrayList<>();
+    private UpstreamConfig config;
+    private Dialer dialer;
+    private Backoff backoff;
     private ConnectionState state;
+    private int attempt;
     private long generation;
     private int failures;
     private boolean everConnected;
-    private Transport.Attempt current;
+    private Dialer.Attempt current;
     private Scheduler.Cancellable connectTimer;
     private Scheduler.Cancellable retryTimer;
     private Scheduler.Cancellable stableTimer;
@@ -63,13 +106,24 @@ public final class ConnectionManager {
     private Instant lastHeartbeatAt;
     private Duration lastRoundTrip;
 
-    public ConnectionManager(UpstreamConfig config, Transport transport, Scheduler scheduler, RandomGenerator random) {
-        this.config = config;
-        this.transport = transport;
+    /**
+     * @param dialers makes the dialer for a configuration that has an upstream, once per configuration;
+     *                called on the actor thread for a reconfigure, so it must only build objects, not do I/O
+     */
+    public ConnectionManager(UpstreamConfig config, Function<UpstreamConfig, Dialer> dialers, Scheduler scheduler,
+                             RandomGenerator random) {
+        this.dialers = dialers;
         this.scheduler = scheduler;
+        this.random = random;
+        this.config = config;
+        this.dialer = dialerFor(config);
         this.backoff = new Backoff(config.retry(), random);
         this.published = ConnectionSnapshot.initial(config.redactedUrl(), config.retry().maxAttempts());
         this.state = published.state();
+    }
+
+    private Dialer dialerFor(UpstreamConfig c) {
+        return c.url().isPresent() ? dialers.apply(c) : null;
     }
 
     /** The latest snapshot; safe from any thread. */
@@ -77,61 +131,162 @@ public final class ConnectionManager {
         return published;
     }
 
-    /** {@code watcher} gets every snapshot from now on, on the connector's thread: it must not block. */
-    public Runnable watch(Consumer<ConnectionSnapshot> watcher) {
-        watchers.add(watcher);
-        return () -> watchers.remove(watcher);
+    /**
+     * Sends {@code watcher} the current snapshot, then every change, until the returned action is run or
+     * the connector stops ({@link Watcher#ended()}).
+     */
+    public Runnable watch(Watcher watcher) {
+        Subscription subscription = new Subscription(watcher);
+        scheduler.execute(() -> {
+            onActor();
+            subscription.seen = Seen.of(published);
+            watcher.changed(published);
+            if (state == ConnectionState.CLOSED) {
+                watcher.ended();
+            } else {
+                subscriptions.add(subscription);
+            }
+        });
+        return () -> scheduler.execute(() -> subscriptions.remove(subscription));
     }
 
     /** Starts connecting, unless no upstream is configured. */
     public void start() {
         scheduler.execute(() -> {
+            onActor();
             if (state == ConnectionState.DISCONNECTED && config.url().isPresent()) {
                 attemptNow();
             }
         });
     }
 
-    /** Connects now: skips any backoff wait, and retries after a fatal failure or a disconnect. */
+    /** Connects now, without waiting for the outcome; see {@link #connect(Duration)}. */
     public void connect() {
+        connect(Duration.ZERO);
+    }
+
+    /**
+     * Connects now: skips any backoff wait, and retries after a fatal failure or a disconnect. The stage
+     * completes with the snapshot once the outcome is known (connected, refused, or an attempt failed and
+     * the next is scheduled), or after {@code settleWithin}, whichever comes first.
+     */
+    public CompletionStage<ConnectionSnapshot> connect(Duration settleWithin) {
+        CompletableFuture<ConnectionSnapshot> result = new CompletableFuture<>();
         scheduler.execute(() -> {
+            onActor();
             switch (state) {
                 case DISCONNECTED, FAILED, CONNECTING, RECONNECTING, SUSPENDED -> {
-                    if (current != null && connectTimer != null) {
-                        return; // an attempt is already in flight
+                    if (current == null || connectTimer == null) { // else an attempt is already in flight
+                        failures = 0;
+                        everConnected = false;
+                        attemptNow();
                     }
+                }
+                default -> { }
+            }
+            awaitSettled(result, settleWithin, ConnectionManager::settledAfterConnect);
+        });
+        return result;
+    }
+
+    private static boolean settledAfterConnect(ConnectionSnapshot s) {
+        return switch (s.state()) {
+            case CONNECTED, FAILED, DISABLED, DISCONNECTED, CLOSING, CLOSED -> true;
+            case CONNECTING, RECONNECTING, SUSPENDED -> s.nextRetryAt().isPresent(); // an attempt failed
+        };
+    }
+
+    /** Pauses sync: closes the connection or attempt and stops retrying until {@link #connect}. */
+    public CompletionStage<ConnectionSnapshot> disconnect() {
+        CompletableFuture<ConnectionSnapshot> result = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            onActor();
+            if (state != ConnectionState.DISABLED && state != ConnectionState.CLOSING && state != ConnectionState.CLOSED) {
+                abandonCurrent();
+                failures = 0;
+                everConnected = false;
+                forgetConnection();
+                lastError = null;
+                restartWindowEnds = null;
+                transition(ConnectionState.DISCONNECTED, 0);
+            }
+            result.complete(published);
+        });
+        return result;
+    }
+
+    /**
+     * Applies a reloaded configuration. An unchanged one only retries after a failure (a fixed token
+     * file, say). A changed one closes what is open and starts over with the new upstream, retry and
+     * heartbeat settings; a connection paused with {@code disconnect} stays paused.
+     */
+    public CompletionStage<ConnectionSnapshot> reconfigure(UpstreamConfig next) {
+        Objects.requireNonNull(next, "next");
+        CompletableFuture<ConnectionSnapshot> result = new CompletableFuture<>();
+        scheduler.execute(() -> {
+            onActor();
+            if (state == ConnectionState.CLOSING || state == ConnectionState.CLOSED) {
+                result.complete(published);
+                return;
+            }
+            if (next.equals(config)) {
+                if (state == ConnectionState.FAILED || state == ConnectionState.SUSPENDED) {
                     failures = 0;
                     everConnected = false;
                     attemptNow();
                 }
-                default -> { }
-            }
-        });
-    }
-
-    /** Pauses sync: closes the connection or attempt and stops retrying until {@link #connect}. */
-    public void disconnect() {
-        scheduler.execute(() -> {
-            if (state == ConnectionState.DISABLED || state == ConnectionState.CLOSING || state == ConnectionState.CLOSED) {
+                result.complete(published);
                 return;
             }
+            boolean paused = state == ConnectionState.DISCONNECTED && current == null && nextRetryAt == null;
             abandonCurrent();
+            config = next;
+            dialer = dialerFor(next);
+            backoff = new Backoff(next.retry(), random);
             failures = 0;
-            transition(ConnectionState.DISCONNECTED);
+            everConnected = false;
+            forgetConnection();
+            lastError = null;
+            restartWindowEnds = null;
+            log.info("upstream reconfigured: {}", next.redactedUrl().map(u -> "syncing with " + u).orElse("none; sync disabled"));
+            if (next.url().isEmpty()) {
+                transition(ConnectionState.DISABLED, 0);
+            } else if (paused) {
+                transition(ConnectionState.DISCONNECTED, 0);
+            } else {
+                attemptNow();
+            }
+            result.complete(published);
         });
+        return result;
     }
 
-    /** Cancels the attempt in flight and every timer, closes the connection, and ends in {@code closed}. */
-    public void shutdown() {
+    /**
+     * Cancels the attempt in flight and every timer, closes the connection, ends in {@code closed}, and
+     * tells every watcher it has ended. The stage completes once all of that is done.
+     */
+    public CompletionStage<Void> shutdown() {
+        CompletableFuture<Void> done = new CompletableFuture<>();
         scheduler.execute(() -> {
-            if (state == ConnectionState.CLOSED) {
-                return;
+            onActor();
+            if (state != ConnectionState.CLOSED) {
+                transition(ConnectionState.CLOSING, 0);
+                abandonCurrent();
+                forgetConnection();
+                transition(ConnectionState.CLOSED, 0);
+                List<Subscription> ending = List.copyOf(subscriptions);
+                subscriptions.clear();
+                for (Subscription s : ending) {
+                    try {
+                        s.watcher.ended();
+                    } catch (RuntimeException e) {
+                        log.warn("a state watcher failed while ending", e);
+                    }
+                }
             }
-            transition(ConnectionState.CLOSING);
-            abandonCurrent();
-            transition(ConnectionState.CLOSED);
-            watchers.clear();
+            done.complete(null);
         });
+        return done;
     }
 
     private void attemptNow() {
@@ -139,14 +294,14 @@ public final class ConnectionManager {
         nextRetryAt = null;
         long attemptGeneration = ++generation;
         transition(waitingState(), failures + 1);
-        Transport.Events events = new Transport.Events() {
+        Dialer.Events events = new Dialer.Events() {
             @Override
             public void opened(long g) {
                 scheduler.execute(() -> onOpened(g));
             }
 
             @Override
-            public void failed(long g, Transport.Failure failure) {
+            public void failed(long g, Dialer.Failure failure) {
                 scheduler.execute(() -> onFailed(g, failure));
             }
 
@@ -158,15 +313,16 @@ public final class ConnectionManager {
         Duration timeout = config.retry().connectTimeout().multipliedBy(PHASES);
         connectTimer = scheduler.schedule(timeout, () -> onConnectTimeout(attemptGeneration));
         try {
-            current = transport.open(attemptGeneration, events);
+            current = dialer.dial(attemptGeneration, events);
         } catch (RuntimeException e) {
-            onFailed(attemptGeneration, Transport.Failure.retryable("cannot start a connection: " + e));
+            onFailed(attemptGeneration, Dialer.Failure.retryable("cannot start a connection: " + e));
         }
     }
 
     private void onOpened(long g) {
+        onActor();
         if (g != generation || current == null) {
-            log.debug("closing a connection from stale attempt {} (current {})", g, generation);
+            log.debug("ignoring the success of stale attempt {} (current {})", g, generation);
             return;
         }
         cancel(connectTimer);
@@ -183,12 +339,13 @@ public final class ConnectionManager {
     }
 
     private void onHeartbeat(long g, Duration roundTrip) {
+        onActor();
         if (g != generation || state != ConnectionState.CONNECTED) {
             return;
         }
         lastHeartbeatAt = scheduler.now();
         lastRoundTrip = roundTrip;
-        transition(ConnectionState.CONNECTED, 0);
+        publish();
     }
 
     private void onStable(long g) {
@@ -201,26 +358,28 @@ public final class ConnectionManager {
         if (g != generation || state == ConnectionState.CONNECTED) {
             return;
         }
-        onFailed(g, Transport.Failure.retryable("no connection within "
+        onFailed(g, Dialer.Failure.retryable("no connection within "
                 + config.retry().connectTimeout().multipliedBy(PHASES).toMillis() + " ms"));
     }
 
-    private void onFailed(long g, Transport.Failure failure) {
+    private void onFailed(long g, Dialer.Failure failure) {
+        onActor();
         if (g != generation) {
             log.debug("ignoring '{}' from stale attempt {} (current {})", failure.message(), g, generation);
             return;
         }
         boolean wasStable = state == ConnectionState.CONNECTED && failures == 0
                 && connectedSince != null && !scheduler.now().isBefore(connectedSince.plus(STABLE_AFTER));
+        boolean wasConnected = state == ConnectionState.CONNECTED;
         abandonCurrent();
+        forgetConnection();
         lastError = failure.message();
-        connectedSince = null;
         if (failure.fatal()) {
             log.warn("upstream refused us, not retrying until 'wok connect' or a reload: {}", failure.message());
             transition(ConnectionState.FAILED, 0);
             return;
         }
-        if (failure.goingAway() && (state == ConnectionState.CONNECTED)) {
+        if (failure.goingAway() && wasConnected) {
             restartWindowEnds = scheduler.now().plus(RESTART_WINDOW);
         }
         boolean serverRestarting = restartWindowEnds != null && scheduler.now().isBefore(restartWindowEnds);
@@ -276,13 +435,20 @@ public final class ConnectionManager {
         return everConnected ? ConnectionState.RECONNECTING : ConnectionState.CONNECTING;
     }
 
+    /** What described the last connection goes with it, so status never shows a dead one's figures. */
+    private void forgetConnection() {
+        connectedSince = null;
+        lastHeartbeatAt = null;
+        lastRoundTrip = null;
+    }
+
     /** Closes the current attempt and makes every callback or timer still pending for it stale. */
     private void abandonCurrent() {
         cancelTimers();
         nextRetryAt = null;
         generation++;
         if (current != null) {
-            Transport.Attempt closing = current;
+            Dialer.Attempt closing = current;
             current = null;
             closing.close();
         }
@@ -305,24 +471,61 @@ public final class ConnectionManager {
         }
     }
 
-    private void transition(ConnectionState next) {
-        transition(next, 0);
+    private void awaitSettled(CompletableFuture<ConnectionSnapshot> result, Duration within,
+                              Predicate<ConnectionSnapshot> settled) {
+        if (within.isZero() || within.isNegative() || settled.test(published)) {
+            result.complete(published);
+            return;
+        }
+        Waiter[] self = new Waiter[1];
+        Scheduler.Cancellable timer = scheduler.schedule(within, () -> {
+            waiters.remove(self[0]);
+            result.complete(published);
+        });
+        self[0] = new Waiter(settled, result, timer);
+        waiters.add(self[0]);
     }
 
-    private void transition(ConnectionState next, int attempt) {
+    private void transition(ConnectionState next, int nextAttempt) {
         state = next;
-        ConnectionSnapshot snapshot = new ConnectionSnapshot(next, attempt, config.retry().maxAttempts(),
+        attempt = nextAttempt;
+        publish();
+    }
+
+    private void publish() {
+        onActor();
+        ConnectionSnapshot snapshot = new ConnectionSnapshot(state, attempt, config.retry().maxAttempts(),
                 Optional.ofNullable(nextRetryAt), config.redactedUrl(), Optional.ofNullable(connectedSince),
                 Optional.ofNullable(lastError), Optional.ofNullable(lastHeartbeatAt), Optional.ofNullable(lastRoundTrip),
                 generation);
         published = snapshot;
-        for (Consumer<ConnectionSnapshot> watcher : watchers) {
+        Seen seen = Seen.of(snapshot);
+        for (Subscription s : List.copyOf(subscriptions)) {
+            if (seen.equals(s.seen)) {
+                continue;
+            }
+            s.seen = seen;
             try {
-                watcher.accept(snapshot);
+                s.watcher.changed(snapshot);
             } catch (RuntimeException e) {
                 log.warn("a state watcher failed; removing it", e);
-                watchers.remove(watcher);
+                subscriptions.remove(s);
             }
+        }
+        for (Waiter w : List.copyOf(waiters)) {
+            if (w.settled().test(snapshot)) {
+                waiters.remove(w);
+                w.timer().cancel();
+                w.result().complete(snapshot);
+            }
+        }
+    }
+
+    /** Every actor step checks it runs on the actor's thread: a message sent any other way is a bug. */
+    private void onActor() {
+        if (!scheduler.inThread()) {
+            throw new IllegalStateException("connection manager code ran on " + Thread.currentThread().getName()
+                    + ", not on its actor thread");
         }
     }
 }

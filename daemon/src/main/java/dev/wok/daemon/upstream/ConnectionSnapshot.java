@@ -1,5 +1,6 @@
 package dev.wok.daemon.upstream;
 
+import dev.wok.protocol.api.ConnectionState;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.Optional;

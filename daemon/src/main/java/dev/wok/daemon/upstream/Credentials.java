@@ -1,13 +1,13 @@
 package dev.wok.daemon.upstream;
 
 import dev.wok.daemon.config.UpstreamConfig;
-import java.io.IOException;
-import java.nio.file.Files;
-import java.nio.file.attribute.PosixFilePermission;
+import dev.wok.protocol.files.TokenFile;
 import java.util.Optional;
-import java.util.Set;
 
-/** The bearer token, read afresh for every attempt so a refreshed token needs no restart. Never logged. */
+/**
+ * The bearer token, read afresh for every attempt so a refreshed token needs no restart. Never logged.
+ * Reading the file blocks, so the dialer calls this off the connector's event loop.
+ */
 final class Credentials {
     private final UpstreamConfig config;
 
@@ -23,19 +23,10 @@ final class Credentials {
         if (config.tokenFile().isEmpty()) {
             return Optional.empty();
         }
-        var file = config.tokenFile().get();
         try {
-            Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-            if (mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ)) {
-                throw new CredentialsException("token file " + file + " is readable by others; fix it with: chmod 600 " + file);
-            }
-            String token = Files.readString(file).trim();
-            if (token.isEmpty()) {
-                throw new CredentialsException("token file " + file + " is empty");
-            }
-            return Optional.of(token);
-        } catch (IOException e) {
-            throw new CredentialsException("cannot read token file " + file + ": " + e.getMessage());
+            return Optional.of(TokenFile.read(config.tokenFile().get()));
+        } catch (TokenFile.TokenFileException e) {
+            throw new CredentialsException(e.getMessage());
         }
     }
 

@@ -36,4 +36,9 @@ final class EventLoopScheduler implements Scheduler {
     public long nanoTime() {
         return System.nanoTime();
     }
+
+    @Override
+    public boolean inThread() {
+        return loop.inEventLoop();
+    }
 }

@@ -20,6 +20,9 @@ public interface Scheduler {
     /** Monotonic time, which timers follow; it does not advance while the system sleeps. */
     long nanoTime();
 
+    /** Whether the calling thread is the scheduler's own. */
+    boolean inThread();
+
     interface Cancellable {
         void cancel();
     }

@@ -3,101 +3,86 @@ package dev.wok.daemon.upstream;
 import dev.wok.daemon.config.UpstreamConfig;
 import dev.wok.protocol.WokVersion;
 import dev.wok.protocol.upstream.UpstreamMessage;
+import io.netty.channel.EventLoop;
 import io.netty.channel.EventLoopGroup;
 import io.netty.channel.MultiThreadIoEventLoopGroup;
 import io.netty.channel.nio.NioIoHandler;
+import io.netty.channel.socket.nio.NioDatagramChannel;
+import io.netty.resolver.dns.DnsAddressResolverGroup;
+import io.netty.resolver.dns.DnsNameResolverBuilder;
+import io.netty.resolver.dns.DnsServerAddressStreamProvider;
 import io.netty.util.concurrent.DefaultThreadFactory;
-import java.io.IOException;
-import java.nio.file.Path;
 import java.time.Clock;
-import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.Optional;
 import java.util.SplittableRandom;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
-import java.util.function.Consumer;
+import java.util.concurrent.TimeoutException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's upstream side: one event-loop thread that runs the connection manager and its
- * WebSocket connections. A config reload replaces the manager; watchers carry over.
+ * The daemon's upstream side, assembled: one event-loop thread that is both the connection manager's
+ * actor thread and the thread of its WebSocket connections and DNS queries, plus one thread where file
+ * reads (token, trust store) may block. A config reload is a message to the manager, not a new manager.
  */
 public final class Upstream implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(Upstream.class);
 
-    private final EventLoopGroup loop;
-    private final Scheduler scheduler;
-    private final String clientId;
-    private final List<Consumer<ConnectionSnapshot>> watchers = new CopyOnWriteArrayList<>();
-    private volatile ConnectionManager manager;
-    private volatile UpstreamConfig config;
+    private final EventLoopGroup group;
+    private final ExecutorService blocking;
+    private final DnsAddressResolverGroup resolvers;
+    private final ConnectionManager manager;
 
-    private Upstream(EventLoopGroup loop, String clientId) {
-        this.loop = loop;
-        this.scheduler = new EventLoopScheduler(loop.next(), Clock.systemUTC());
-        this.clientId = clientId;
+    private Upstream(EventLoopGroup group, ExecutorService blocking, DnsAddressResolverGroup resolvers,
+                     ConnectionManager manager) {
+        this.group = group;
+        this.blocking = blocking;
+        this.resolvers = resolvers;
+        this.manager = manager;
     }
 
-    public static Upstream start(UpstreamConfig config, Path stateDir) throws IOException {
-        String clientId = ClientId.load(stateDir);
-        EventLoopGroup loop = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wokd-upstream", true),
+    /** Starts connecting with the system's name servers. */
+    public static Upstream start(UpstreamConfig config, String clientId) {
+        return start(config, clientId, Optional.empty());
+    }
+
+    /** @param nameServers where DNS queries go; empty for the system's (tests point it at a local server) */
+    public static Upstream start(UpstreamConfig config, String clientId, Optional<DnsServerAddressStreamProvider> nameServers) {
+        EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wokd-upstream", true),
                 NioIoHandler.newFactory());
-        Upstream upstream = new Upstream(loop, clientId);
-        upstream.install(config);
-        return upstream;
+        EventLoop loop = group.next();
+        ExecutorService blocking = Executors.newSingleThreadExecutor(new DefaultThreadFactory("wokd-upstream-files", true));
+        DnsNameResolverBuilder dns = new DnsNameResolverBuilder().datagramChannelType(NioDatagramChannel.class);
+        nameServers.ifPresent(dns::nameServerProvider);
+        DnsAddressResolverGroup resolvers = new DnsAddressResolverGroup(dns);
+        resolvers.getResolver(loop); // made here, not on the actor: it reads /etc/resolv.conf and /etc/hosts
+        UpstreamMessage.Hello hello = new UpstreamMessage.Hello(clientId, 0, 0, null, WokVersion.version());
+        ConnectionManager manager = new ConnectionManager(config,
+                c -> new WebSocketDialer(c, loop, resolvers.getResolver(loop), blocking, () -> hello),
+                new EventLoopScheduler(loop, Clock.systemUTC()), new SplittableRandom());
+        manager.start();
+        log.info("upstream: {}", config.redactedUrl().map(u -> "syncing with " + u).orElse("none configured; sync disabled"));
+        return new Upstream(group, blocking, resolvers, manager);
     }
 
-    private void install(UpstreamConfig newConfig) {
-        config = newConfig;
-        WebSocketTransport transport = new WebSocketTransport(newConfig, loop,
-                () -> new UpstreamMessage.Hello(clientId, 0, 0, null, WokVersion.version()));
-        ConnectionManager next = new ConnectionManager(newConfig, transport, scheduler, new SplittableRandom());
-        next.watch(snapshot -> {
-            if (manager == next) {
-                watchers.forEach(w -> w.accept(snapshot));
-            }
-        });
-        manager = next;
-        next.start();
-        log.info("upstream: {}", newConfig.redactedUrl().map(u -> "syncing with " + u).orElse("none configured; sync disabled"));
+    public ConnectionManager manager() {
+        return manager;
     }
 
-    public ConnectionSnapshot snapshot() {
-        return manager.snapshot();
-    }
-
-    public Scheduler scheduler() {
-        return scheduler;
-    }
-
-    public void connect() {
-        manager.connect();
-    }
-
-    public void disconnect() {
-        manager.disconnect();
-    }
-
-    /** Every snapshot from now on, across reloads; returns the way to stop. Must not block. */
-    public Runnable watch(Consumer<ConnectionSnapshot> watcher) {
-        watchers.add(watcher);
-        return () -> watchers.remove(watcher);
-    }
-
-    /** Applies a reloaded config: a changed upstream gets a fresh manager; an unchanged one retries if it had failed. */
-    public void reload(UpstreamConfig newConfig) {
-        if (newConfig.equals(config)) {
-            manager.connect();
-            return;
-        }
-        ConnectionManager old = manager;
-        old.shutdown();
-        install(newConfig);
-    }
-
+    /** Ends the connection (watchers are told), then stops the threads. */
     @Override
     public void close() {
-        manager.shutdown();
-        loop.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        try {
+            manager.shutdown().toCompletableFuture().get(5, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (java.util.concurrent.ExecutionException | TimeoutException e) {
+            log.warn("the connector did not stop cleanly: {}", e.toString());
+        }
+        resolvers.close();
+        group.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        blocking.shutdownNow();
     }
 }

@@ -21,7 +21,8 @@ import io.netty.util.ReferenceCountUtil;
 import java.time.Duration;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.BooleanSupplier;
+import java.util.function.Supplier;
 
 /**
  * The last handler of an upstream connection: sends hello once the upgrade is done, reports
@@ -30,39 +31,56 @@ import java.util.concurrent.atomic.AtomicBoolean;
  */
 final class UpstreamSession extends ChannelInboundHandlerAdapter {
     private final long generation;
-    private final Transport.Events events;
-    private final UpstreamMessage.Hello hello;
+    private final Dialer.Events events;
+    private final Supplier<UpstreamMessage.Hello> hello;
     private final Duration welcomeTimeout;
     private final HeartbeatPolicy heartbeat;
-    private final AtomicBoolean reported;
+    private final BooleanSupplier abandoned;
     private ScheduledFuture<?> welcomeTimer;
+    private boolean upgraded;
     private boolean welcomed;
+    private boolean failed;
 
-    UpstreamSession(long generation, Transport.Events events, UpstreamMessage.Hello hello, Duration welcomeTimeout,
-                    HeartbeatPolicy heartbeat, AtomicBoolean reported) {
-        this.heartbeat = heartbeat;
+    /**
+     * @param events where the outcome goes: opened, heartbeats, and at most one failure
+     * @param abandoned true once the attempt was closed: a late upgrade then sends nothing
+     */
+    UpstreamSession(long generation, Dialer.Events events, Supplier<UpstreamMessage.Hello> hello, Duration welcomeTimeout,
+                    HeartbeatPolicy heartbeat, BooleanSupplier abandoned) {
         this.generation = generation;
         this.events = events;
         this.hello = hello;
         this.welcomeTimeout = welcomeTimeout;
-        this.reported = reported;
+        this.heartbeat = heartbeat;
+        this.abandoned = abandoned;
+    }
+
+    /** Whether the WebSocket upgrade finished, so that a close frame can be sent. */
+    boolean upgraded() {
+        return upgraded;
     }
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
         if (event == ClientHandshakeStateEvent.HANDSHAKE_COMPLETE) {
-            // Heartbeats start with the WebSocket; before it, each phase has its own timeout.
-            ctx.pipeline().addBefore(ctx.name(), "idle", new IdleStateHandler(heartbeat.timeout().toMillis(),
+            upgraded = true;
+            if (abandoned.getAsBoolean()) {
+                ctx.close();
+                return;
+            }
+            // Heartbeats start with the WebSocket; before it, each phase has its own timeout. First in the
+            // pipeline, the idle handler sees every byte: the relay's pings and our pongs count too.
+            ctx.pipeline().addFirst("idle", new IdleStateHandler(heartbeat.timeout().toMillis(),
                     heartbeat.interval().toMillis(), 0, TimeUnit.MILLISECONDS));
-            ctx.writeAndFlush(new TextWebSocketFrame(UpstreamCodec.encode(hello)));
-            welcomeTimer = ctx.executor().schedule(() -> fail(ctx, Transport.Failure.retryable(
+            ctx.writeAndFlush(new TextWebSocketFrame(UpstreamCodec.encode(hello.get())));
+            welcomeTimer = ctx.executor().schedule(() -> fail(ctx, Dialer.Failure.retryable(
                     "no welcome within " + welcomeTimeout.toMillis() + " ms of the upgrade")), welcomeTimeout.toMillis(),
                     TimeUnit.MILLISECONDS);
         } else if (event == ClientHandshakeStateEvent.HANDSHAKE_TIMEOUT) {
-            fail(ctx, Transport.Failure.retryable("WebSocket upgrade not answered in time"));
+            fail(ctx, Dialer.Failure.retryable("WebSocket upgrade not answered in time"));
         } else if (event instanceof IdleStateEvent idle) {
             if (idle.state() == IdleState.READER_IDLE) {
-                fail(ctx, Transport.Failure.retryable("nothing received for " + heartbeat.timeout().toMillis()
+                fail(ctx, Dialer.Failure.retryable("nothing received for " + heartbeat.timeout().toMillis()
                         + " ms (heartbeat timeout); the connection is dead"));
             } else if (idle.state() == IdleState.WRITER_IDLE && welcomed) {
                 ByteBuf stamp = ctx.alloc().buffer(8).writeLong(System.nanoTime());
@@ -84,8 +102,8 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
             } else if (msg instanceof CloseWebSocketFrame close) {
                 int code = close.statusCode();
                 String reason = "closed by the relay (" + code + (close.reasonText().isEmpty() ? "" : " " + close.reasonText()) + ")";
-                fail(ctx, CloseCodes.fatal(code) ? Transport.Failure.fatal(reason)
-                        : code == CloseCodes.GOING_AWAY ? Transport.Failure.goingAway(reason) : Transport.Failure.retryable(reason));
+                fail(ctx, CloseCodes.fatal(code) ? Dialer.Failure.fatal(reason)
+                        : code == CloseCodes.GOING_AWAY ? Dialer.Failure.goingAway(reason) : Dialer.Failure.retryable(reason));
             }
         } finally {
             ReferenceCountUtil.release(msg);
@@ -97,7 +115,7 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
         try {
             message = UpstreamCodec.decode(text);
         } catch (ProtocolException e) {
-            fail(ctx, Transport.Failure.retryable("the relay sent something unreadable: " + e.getMessage()));
+            fail(ctx, Dialer.Failure.retryable("the relay sent something unreadable: " + e.getMessage()));
             return;
         }
         if (message instanceof UpstreamMessage.Welcome) {
@@ -108,14 +126,14 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
             events.opened(generation);
         } else if (message instanceof UpstreamMessage.Error error) {
             boolean fatal = error.code().equals("unauthorized") || error.code().equals("unsupported_version");
-            fail(ctx, new Transport.Failure(fatal, "relay error " + error.code() + ": " + error.message()));
+            fail(ctx, new Dialer.Failure(fatal, "relay error " + error.code() + ": " + error.message()));
         }
         // Events and acks feed the sync engine, which is not part of the connector.
     }
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) throws Exception {
-        fail(ctx, Transport.Failure.retryable(welcomed ? "connection lost" : "connection closed before the welcome"));
+        fail(ctx, Dialer.Failure.retryable(welcomed ? "connection lost" : "connection closed before the welcome"));
         super.channelInactive(ctx);
     }
 
@@ -124,25 +142,26 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
         if (cause instanceof WebSocketClientHandshakeException refused && refused.response() != null) {
             int status = refused.response().status().code();
             if (status == 401 || status == 403) {
-                fail(ctx, Transport.Failure.fatal("the relay refused our credentials (HTTP " + status
+                fail(ctx, Dialer.Failure.fatal("the relay refused our credentials (HTTP " + status
                         + "); check WOK_UPSTREAM_TOKEN, upstream.token or upstream.token_file, then run: wok connect"));
                 return;
             }
-            fail(ctx, Transport.Failure.retryable("WebSocket upgrade refused (HTTP " + status + ")"));
+            fail(ctx, Dialer.Failure.retryable("WebSocket upgrade refused (HTTP " + status + ")"));
             return;
         }
         if (cause instanceof WebSocketClientHandshakeException handshake) {
-            fail(ctx, Transport.Failure.retryable("WebSocket upgrade not answered in time (" + handshake.getMessage() + ")"));
+            fail(ctx, Dialer.Failure.retryable("WebSocket upgrade not answered in time (" + handshake.getMessage() + ")"));
             return;
         }
-        fail(ctx, Transport.Failure.retryable(cause.getMessage() == null ? cause.toString() : cause.getMessage()));
+        fail(ctx, Dialer.Failure.retryable(cause.getMessage() == null ? cause.toString() : cause.getMessage()));
     }
 
-    private void fail(ChannelHandlerContext ctx, Transport.Failure failure) {
+    private void fail(ChannelHandlerContext ctx, Dialer.Failure failure) {
         if (welcomeTimer != null) {
             welcomeTimer.cancel(false);
         }
-        if (reported.compareAndSet(false, true)) {
+        if (!failed) {
+            failed = true;
             events.failed(generation, failure);
         }
         ctx.close();

@@ -81,14 +81,20 @@ class IpcFramingTest {
 
     @Test
     void binary_requests_multiplex_on_one_connection() throws Exception {
-        try (WokClient client = WokClient.connect(socket, Duration.ofSeconds(2))) {
-            long first = client.send(Methods.PING, Json.object());
-            long second = client.send(Methods.STATUS, Json.object());
-            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
-            var statusReply = client.next(second, deadline);
-            var pingReply = client.next(first, deadline);
-            assertThat(statusReply.id().asLong()).isEqualTo(second);
-            assertThat(pingReply.id().asLong()).isEqualTo(first);
+        try (RawClient client = RawClient.connect(socket)) {
+            byte[] ping = Frames.request(11, "{\"method\":\"ping\"}");
+            byte[] status = Frames.request(12, "{\"method\":\"status\"}");
+            byte[] both = new byte[ping.length + status.length];
+            System.arraycopy(ping, 0, both, 0, ping.length);
+            System.arraycopy(status, 0, both, ping.length, status.length);
+            client.send(both);
+            java.util.Map<Long, JsonNode> answers = new java.util.HashMap<>();
+            for (int i = 0; i < 2; i++) {
+                RawClient.Frame frame = client.readFrame();
+                answers.put(frame.header().requestId(), frame.payload());
+            }
+            assertThat(answers.get(11L).path("result").path("pong").asBoolean()).isTrue();
+            assertThat(answers.get(12L).path("result").has("state")).isTrue();
         }
     }
 

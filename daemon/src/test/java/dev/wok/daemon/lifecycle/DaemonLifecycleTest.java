@@ -123,4 +123,56 @@ class DaemonLifecycleTest {
                     assertThat(e.getMessage()).contains("byte limit").contains("WOK_SOCKET");
                 });
     }
+
+    @Test
+    void a_live_socket_of_another_daemon_at_the_same_path_is_not_deleted(@TempDir Path otherHome) throws Exception {
+        Path shared = home.resolve("shared.sock");
+        try (Daemon first = TestDaemon.start(home, s -> s.withPaths(withSocket(s, shared)))) {
+            assertThatThrownBy(() -> TestDaemon.start(otherHome, s -> s.withPaths(withSocket(s, shared))))
+                    .isInstanceOfSatisfying(StartupException.class, e -> {
+                        assertThat(e.reason()).isEqualTo(StartupException.Reason.CANNOT_BIND);
+                        assertThat(e.getMessage()).contains("another process is listening on " + shared).contains("WOK_SOCKET");
+                    });
+            try (RawClient client = RawClient.connect(shared)) {
+                assertThat(client.send("{\"method\":\"ping\"}\n").readJson().path("result").path("pong").asBoolean())
+                        .as("the first daemon still answers on its socket").isTrue();
+            }
+        }
+    }
+
+    private static dev.wok.protocol.paths.WokPaths withSocket(DaemonSettings s, Path socket) {
+        var p = s.paths();
+        return new dev.wok.protocol.paths.WokPaths(socket, p.configFile(), p.stateDir(), p.platform());
+    }
+
+    @Test
+    void a_socket_directory_that_is_a_symlink_is_refused(@TempDir Path elsewhere) throws Exception {
+        Path link = home.resolve("link");
+        Files.createSymbolicLink(link, elsewhere);
+        assertThatThrownBy(() -> TestDaemon.start(link))
+                .isInstanceOfSatisfying(StartupException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(StartupException.Reason.UNSAFE_SOCKET_DIRECTORY);
+                    assertThat(e.getMessage()).contains("is a symbolic link").contains("rm " + link);
+                });
+    }
+
+    @Test
+    void a_shutdown_sent_the_moment_the_socket_appears_is_answered_and_stops_the_daemon() throws Exception {
+        Path socket = TestDaemon.paths(home).socket();
+        var answer = java.util.concurrent.CompletableFuture.supplyAsync(() -> {
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(20);
+            while (System.nanoTime() < deadline) {
+                try (RawClient early = RawClient.connect(socket)) {
+                    return early.send("{\"id\":1,\"method\":\"shutdown\"}\n").readJson();
+                } catch (java.io.IOException notYet) {
+                    Thread.onSpinWait();
+                }
+            }
+            throw new IllegalStateException("the socket never appeared");
+        });
+        Daemon daemon = TestDaemon.start(home);
+        assertThat(answer.get(20, TimeUnit.SECONDS).path("result").path("stopping").asBoolean()).isTrue();
+        daemon.awaitStop();
+        assertThat(socket).doesNotExist();
+    }
 }

@@ -3,7 +3,7 @@ package dev.wok.daemon.lifecycle;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
-import dev.wok.daemon.ipc.Transport;
+import dev.wok.daemon.ipc.UnixSocketTransport;
 import dev.wok.daemon.testing.RawClient;
 import dev.wok.daemon.testing.TestDaemon;
 import dev.wok.protocol.paths.CurrentUser;
@@ -44,7 +44,7 @@ class PeerCredentialsTest {
     @Test
     void a_client_running_as_another_uid_is_refused() throws Exception {
         assumeThat(CurrentUser.uid()).as("needs root to run a client as another user").isZero();
-        assumeThat(Transport.best().checksPeerCredentials()).as("transport reports peer credentials").isTrue();
+        assumeThat(UnixSocketTransport.best().checksPeerCredentials()).as("transport reports peer credentials").isTrue();
         assumeThat(onPath("setpriv")).isTrue();
         assumeThat(onPath("socat")).isTrue();
         try (Daemon daemon = TestDaemon.start(home, s -> s.withSocketMode(PosixFilePermissions.fromString("rw-rw-rw-")))) {

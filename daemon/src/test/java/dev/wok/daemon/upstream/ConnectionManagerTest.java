@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wok.daemon.config.HeartbeatPolicy;
 import dev.wok.daemon.config.RetryPolicy;
 import dev.wok.daemon.config.UpstreamConfig;
+import dev.wok.protocol.api.ConnectionState;
 import java.net.URI;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -13,18 +14,20 @@ import java.util.Optional;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 
-/** The connector's policy on a manual clock with a fake transport: deterministic, no sleeps. */
+/** The connector's policy on a manual clock with a fake dialer: deterministic, no sleeps. */
 class ConnectionManagerTest {
     private static final RetryPolicy RETRY =
             new RetryPolicy(Duration.ofSeconds(1), 2.0, Duration.ofSeconds(30), 10, Duration.ofSeconds(10));
 
     final ManualScheduler clock = new ManualScheduler();
-    final FakeTransport transport = new FakeTransport();
+    final FakeDialer transport = new FakeDialer();
+
+    private static UpstreamConfig config(String url) {
+        return new UpstreamConfig(Optional.of(URI.create(url)), Optional.empty(), Optional.empty(), RETRY, HeartbeatPolicy.DEFAULTS);
+    }
 
     private ConnectionManager manager(long seed) {
-        UpstreamConfig config = new UpstreamConfig(Optional.of(URI.create("ws://user:pw@127.0.0.1:7890/sync")),
-                Optional.empty(), Optional.empty(), RETRY, HeartbeatPolicy.DEFAULTS);
-        return new ConnectionManager(config, transport, clock, new SplittableRandom(seed));
+        return new ConnectionManager(config("ws://user:pw@127.0.0.1:7890/sync"), transport, clock, new SplittableRandom(seed));
     }
 
     private ConnectionManager started(long seed) {
@@ -73,7 +76,7 @@ class ConnectionManagerTest {
     @Test
     void failures_back_off_with_jitter_inside_the_documented_bounds() {
         for (long seed = 0; seed < 200; seed++) {
-            FakeTransport fresh = new FakeTransport();
+            FakeDialer fresh = new FakeDialer();
             ManualScheduler time = new ManualScheduler();
             ConnectionManager manager = new ConnectionManager(new UpstreamConfig(Optional.of(URI.create("ws://h/sync")),
                     Optional.empty(), Optional.empty(), RETRY, HeartbeatPolicy.DEFAULTS), fresh, time, new SplittableRandom(seed));
@@ -180,14 +183,14 @@ class ConnectionManagerTest {
     }
 
     @Test
-    void a_transport_that_never_reports_is_closed_before_the_backoff_and_its_late_success_ignored() {
+    void a_dialer_that_never_reports_is_closed_before_the_backoff_and_its_late_success_ignored() {
         ConnectionManager manager = started(5);
-        FakeTransport.FakeAttempt hanging = transport.last();
-        clock.advance(Duration.ofSeconds(39));
+        FakeDialer.FakeAttempt hanging = transport.last();
+        clock.advance(Duration.ofSeconds(49));
         assertThat(hanging.closed).isFalse();
         clock.advance(Duration.ofSeconds(1));
         assertThat(hanging.closed).as("the timed-out attempt is closed").isTrue();
-        assertThat(manager.snapshot().lastError()).hasValueSatisfying(e -> assertThat(e).contains("40000 ms"));
+        assertThat(manager.snapshot().lastError()).hasValueSatisfying(e -> assertThat(e).contains("50000 ms"));
         assertThat(manager.snapshot().nextRetryAt()).isPresent();
 
         hanging.open();
@@ -199,11 +202,11 @@ class ConnectionManagerTest {
     @Test
     void callbacks_from_an_older_generation_change_nothing() {
         ConnectionManager manager = started(9);
-        FakeTransport.FakeAttempt first = transport.last();
+        FakeDialer.FakeAttempt first = transport.last();
         first.fail("refused");
         clock.drain();
         clock.advance(untilRetry(manager));
-        FakeTransport.FakeAttempt second = transport.last();
+        FakeDialer.FakeAttempt second = transport.last();
         second.open();
         clock.drain();
         first.fail("late failure from the first attempt");
@@ -254,7 +257,7 @@ class ConnectionManagerTest {
         ConnectionManager manager = started(15);
         transport.last().open();
         clock.drain();
-        FakeTransport.FakeAttempt live = transport.last();
+        FakeDialer.FakeAttempt live = transport.last();
         manager.disconnect();
         clock.drain();
         assertThat(live.closed).isTrue();
@@ -269,7 +272,7 @@ class ConnectionManagerTest {
     @Test
     void shutdown_mid_connect_closes_the_attempt_cancels_timers_and_ignores_late_callbacks() {
         ConnectionManager manager = started(17);
-        FakeTransport.FakeAttempt inFlight = transport.last();
+        FakeDialer.FakeAttempt inFlight = transport.last();
         manager.shutdown();
         clock.drain();
         assertThat(inFlight.closed).isTrue();
@@ -282,12 +285,23 @@ class ConnectionManagerTest {
     }
 
     @Test
-    void every_watcher_sees_every_change_in_order() {
+    void every_watcher_sees_the_current_state_then_every_change_in_order_but_not_each_heartbeat() {
         ConnectionManager manager = manager(19);
         List<String> first = new ArrayList<>();
         List<String> second = new ArrayList<>();
+        boolean[] ended = {false};
         manager.watch(s -> first.add(s.describe()));
-        manager.watch(s -> second.add(s.describe()));
+        manager.watch(new ConnectionManager.Watcher() {
+            @Override
+            public void changed(ConnectionSnapshot s) {
+                second.add(s.describe());
+            }
+
+            @Override
+            public void ended() {
+                ended[0] = true;
+            }
+        });
         manager.start();
         clock.drain();
         transport.last().fail("refused");
@@ -295,11 +309,174 @@ class ConnectionManagerTest {
         clock.advance(untilRetry(manager));
         transport.last().open();
         clock.drain();
+        for (int i = 0; i < 3; i++) {
+            transport.last().heartbeat(Duration.ofMillis(2));
+            clock.drain();
+        }
+        assertThat(manager.snapshot().lastRoundTrip()).as("heartbeats reach the snapshot").contains(Duration.ofMillis(2));
         manager.shutdown();
         clock.drain();
-        assertThat(first).containsExactly("connecting (attempt 1/10)", "connecting (attempt 2/10)",
-                "connecting (attempt 2/10)", "connected", "closing", "closed");
+        assertThat(first).containsExactly("disconnected", "connecting (attempt 1/10)", "connecting (attempt 2/10)",
+                "connected", "closing", "closed");
         assertThat(second).isEqualTo(first);
+        assertThat(ended[0]).as("told the connector ended").isTrue();
+    }
+
+    @Test
+    void a_reload_with_a_new_upstream_closes_the_old_connection_and_connects_to_the_new_one_with_watchers_kept() {
+        ConnectionManager manager = started(31);
+        transport.last().open();
+        clock.drain();
+        FakeDialer.FakeAttempt old = transport.last();
+        List<ConnectionSnapshot> seen = new ArrayList<>();
+        boolean[] ended = {false};
+        manager.watch(new ConnectionManager.Watcher() {
+            @Override
+            public void changed(ConnectionSnapshot s) {
+                seen.add(s);
+            }
+
+            @Override
+            public void ended() {
+                ended[0] = true;
+            }
+        });
+        clock.drain();
+
+        manager.reconfigure(config("ws://other.example:7891/sync"));
+        clock.drain();
+        assertThat(old.closed).isTrue();
+        assertThat(transport.last().config.url()).contains(URI.create("ws://other.example:7891/sync"));
+        assertThat(manager.snapshot().url()).contains("ws://other.example:7891/sync");
+        transport.last().open();
+        clock.drain();
+
+        assertThat(seen).extracting(ConnectionSnapshot::describe)
+                .containsExactly("connected", "connecting (attempt 1/10)", "connected");
+        assertThat(seen).noneMatch(s -> s.state() == ConnectionState.CLOSED || s.state() == ConnectionState.CLOSING);
+        assertThat(ended[0]).as("a reload does not end watch streams").isFalse();
+        assertThat(transport.open()).isEqualTo(1);
+    }
+
+    @Test
+    void two_quick_reloads_leave_exactly_one_attempt_for_the_last_config() {
+        ConnectionManager manager = started(33);
+        manager.reconfigure(config("ws://a.example/sync"));
+        manager.reconfigure(config("ws://b.example/sync"));
+        clock.drain();
+        assertThat(transport.open()).as("attempts still open").isEqualTo(1);
+        assertThat(transport.last().config.url()).contains(URI.create("ws://b.example/sync"));
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(transport.attempts).allSatisfy(a -> {
+            if (!a.closed) {
+                assertThat(a.config.url()).contains(URI.create("ws://b.example/sync"));
+            }
+        });
+        assertThat(transport.open()).isEqualTo(1);
+    }
+
+    @Test
+    void a_reload_without_an_upstream_disables_sync_and_one_with_the_same_config_retries_after_a_failure() {
+        ConnectionManager manager = started(35);
+        transport.last().reject("401");
+        clock.drain();
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.FAILED);
+        manager.reconfigure(config("ws://user:pw@127.0.0.1:7890/sync"));
+        clock.drain();
+        assertThat(transport.attempts).as("same config: one more try after the failure").hasSize(2);
+
+        manager.reconfigure(UpstreamConfig.DISABLED);
+        clock.drain();
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.DISABLED);
+        assertThat(manager.snapshot().url()).isEmpty();
+        assertThat(transport.open()).isZero();
+        clock.advance(Duration.ofMinutes(5));
+        assertThat(transport.attempts).hasSize(2);
+    }
+
+    @Test
+    void a_paused_connection_stays_paused_across_a_reload() {
+        ConnectionManager manager = started(37);
+        manager.disconnect();
+        clock.drain();
+        manager.reconfigure(config("ws://c.example/sync"));
+        clock.drain();
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(manager.snapshot().url()).contains("ws://c.example/sync");
+        assertThat(transport.open()).isZero();
+    }
+
+    @Test
+    void disconnecting_forgets_the_last_connection_and_error() {
+        ConnectionManager manager = started(39);
+        transport.last().fail("refused");
+        clock.drain();
+        clock.advance(untilRetry(manager));
+        transport.last().open();
+        clock.drain();
+        transport.last().heartbeat(Duration.ofMillis(3));
+        clock.drain();
+        manager.disconnect();
+        clock.drain();
+        ConnectionSnapshot s = manager.snapshot();
+        assertThat(s.state()).isEqualTo(ConnectionState.DISCONNECTED);
+        assertThat(s.connectedSince()).isEmpty();
+        assertThat(s.lastHeartbeatAt()).isEmpty();
+        assertThat(s.lastRoundTrip()).isEmpty();
+        assertThat(s.lastError()).isEmpty();
+    }
+
+    @Test
+    void connect_answers_with_the_outcome_once_known_or_when_its_wait_is_over() {
+        ConnectionManager manager = started(41);
+        transport.last().fail("refused");
+        clock.drain();
+        var opened = manager.connect(Duration.ofSeconds(5)).toCompletableFuture();
+        clock.drain();
+        assertThat(opened).isNotDone();
+        transport.last().open();
+        clock.drain();
+        assertThat(opened.join().state()).isEqualTo(ConnectionState.CONNECTED);
+
+        manager.disconnect();
+        var refused = manager.connect(Duration.ofSeconds(5)).toCompletableFuture();
+        clock.drain();
+        transport.last().reject("HTTP 401");
+        clock.drain();
+        assertThat(refused.join().state()).isEqualTo(ConnectionState.FAILED);
+        assertThat(refused.join().lastError()).contains("HTTP 401");
+
+        var failedOnce = manager.connect(Duration.ofSeconds(5)).toCompletableFuture();
+        clock.drain();
+        transport.last().fail("connection refused");
+        clock.drain();
+        assertThat(failedOnce.join().nextRetryAt()).as("answered once the attempt failed").isPresent();
+        assertThat(failedOnce.join().lastError()).contains("connection refused");
+
+        var silent = manager.connect(Duration.ofSeconds(5)).toCompletableFuture();
+        clock.drain();
+        clock.advance(Duration.ofSeconds(4));
+        assertThat(silent).isNotDone();
+        clock.advance(Duration.ofSeconds(1));
+        assertThat(silent.join().state()).as("after the wait, whatever the state is").isEqualTo(ConnectionState.CONNECTING);
+    }
+
+    @Test
+    void actor_code_refuses_to_run_off_the_actor_thread() throws Exception {
+        ConnectionManager manager = manager(43);
+        manager.start();
+        Throwable[] thrown = new Throwable[1];
+        Thread intruder = new Thread(() -> {
+            try {
+                clock.drain();
+            } catch (Throwable t) {
+                thrown[0] = t;
+            }
+        });
+        intruder.start();
+        intruder.join();
+        assertThat(thrown[0]).isInstanceOf(IllegalStateException.class).hasMessageContaining("actor thread");
+        assertThat(transport.attempts).isEmpty();
     }
 
     @Test

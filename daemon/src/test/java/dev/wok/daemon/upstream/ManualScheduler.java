@@ -7,7 +7,10 @@ import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.Queue;
 
-/** A scheduler on a manual clock: nothing runs until the test drains it or moves time forward. */
+/**
+ * A scheduler on a manual clock: nothing runs until the test drains it or moves time forward, and then on
+ * the test's own thread.
+ */
 final class ManualScheduler implements Scheduler {
     private record Timed(long due, long order, Runnable task, boolean[] cancelled) {}
 
@@ -17,6 +20,7 @@ final class ManualScheduler implements Scheduler {
     private Instant now = Instant.parse("2026-11-22T00:00:00Z");
     private long mono;
     private long order;
+    private final Thread owner = Thread.currentThread();
 
     @Override
     public void execute(Runnable task) {
@@ -38,6 +42,12 @@ final class ManualScheduler implements Scheduler {
     @Override
     public long nanoTime() {
         return mono;
+    }
+
+    /** Tasks run on the test's thread, the one that made this scheduler. */
+    @Override
+    public boolean inThread() {
+        return Thread.currentThread() == owner;
     }
 
     /** The system sleeps for {@code duration}: wall time jumps, monotonic time (and every timer) stands still. */

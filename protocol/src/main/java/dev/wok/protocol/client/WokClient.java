@@ -13,81 +13,75 @@ import dev.wok.protocol.message.Message;
 import dev.wok.protocol.message.Request;
 import dev.wok.protocol.message.Response;
 import java.io.IOException;
+import java.net.ConnectException;
+import java.net.SocketException;
 import java.net.StandardProtocolFamily;
 import java.net.UnixDomainSocketAddress;
 import java.nio.ByteBuffer;
 import java.nio.channels.SelectionKey;
 import java.nio.channels.Selector;
 import java.nio.channels.SocketChannel;
-import java.nio.file.AccessDeniedException;
 import java.nio.file.Files;
+import java.nio.file.LinkOption;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayDeque;
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.Locale;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
-import java.util.concurrent.locks.ReentrantLock;
 import java.util.function.Consumer;
 
 /**
- * A small blocking client for wokd over the JDK's own Unix-domain {@link SocketChannel}, speaking
- * binary frames. Several threads may share one client: requests are multiplexed by id, and whichever
- * thread reads a frame files it under its request id for the thread that waits for it.
+ * A small blocking client for wokd over the JDK's own Unix-domain {@link SocketChannel}, speaking binary
+ * frames, one call at a time, with a deadline on connecting and on each answer. Not for sharing between
+ * threads: open one per thread.
  */
 public final class WokClient implements AutoCloseable {
     private final SocketChannel channel;
-    private final Selector readSelector;
-    private final Selector writeSelector;
+    private final Selector selector;
     private final int maxPayload;
-    private final AtomicLong nextId = new AtomicLong(1);
-    private final ReentrantLock writeLock = new ReentrantLock();
-    private final ReentrantLock readLock = new ReentrantLock();
-    private final Map<Long, ArrayDeque<Message>> inbox = new ConcurrentHashMap<>();
     private final ByteBuffer headerBuffer = ByteBuffer.allocate(FrameHeader.LENGTH);
+    private long nextId = 1;
 
-    private WokClient(SocketChannel channel, int maxPayload) throws IOException {
+    private WokClient(SocketChannel channel, Selector selector, int maxPayload) {
         this.channel = channel;
+        this.selector = selector;
         this.maxPayload = maxPayload;
-        this.readSelector = Selector.open();
-        this.writeSelector = Selector.open();
-        channel.register(readSelector, SelectionKey.OP_READ);
-        channel.register(writeSelector, SelectionKey.OP_WRITE);
     }
 
     public static WokClient connect(Path socket, Duration timeout) throws IOException {
-        if (!Files.exists(socket)) {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             throw new DaemonUnavailableException(Reason.NOT_RUNNING, "wokd is not running (no socket at " + socket + ")", null);
         }
         long deadline = System.nanoTime() + timeout.toNanos();
         SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+        Selector selector = null;
         try {
             channel.configureBlocking(false);
-            boolean connected = tryConnect(channel, socket, deadline);
-            if (!connected) {
-                try (Selector selector = Selector.open()) {
-                    channel.register(selector, SelectionKey.OP_CONNECT);
-                    while (!channel.finishConnect()) {
-                        selector.select(remainingMillis(deadline, socket));
-                        selector.selectedKeys().clear();
-                    }
+            selector = Selector.open();
+            if (!startConnect(channel, socket, deadline)) {
+                SelectionKey key = channel.register(selector, SelectionKey.OP_CONNECT);
+                while (!channel.finishConnect()) {
+                    selector.select(remainingMillis(deadline, socket));
+                    selector.selectedKeys().clear();
                 }
+                key.cancel();
+                selector.selectNow();
             }
-            return new WokClient(channel, FrameHeader.DEFAULT_MAX_PAYLOAD);
+            return new WokClient(channel, selector, FrameHeader.DEFAULT_MAX_PAYLOAD);
         } catch (IOException | RuntimeException e) {
             channel.close();
+            if (selector != null) {
+                selector.close();
+            }
             throw classify(e, socket);
         }
     }
 
-    private static boolean tryConnect(SocketChannel channel, Path socket, long deadline) throws IOException {
+    private static boolean startConnect(SocketChannel channel, Path socket, long deadline) throws IOException {
         while (true) {
             try {
                 return channel.connect(UnixDomainSocketAddress.of(socket));
-            } catch (IOException e) {
-                // A full listen backlog makes a non-blocking connect fail with EAGAIN: the daemon is busy, not gone.
-                if (e.getMessage() == null || !e.getMessage().contains("temporarily unavailable")) {
+            } catch (SocketException e) {
+                if (!backlogFull(e)) {
                     throw e;
                 }
                 remainingMillis(deadline, socket);
@@ -101,19 +95,27 @@ public final class WokClient implements AutoCloseable {
         }
     }
 
+    /**
+     * A non-blocking connect to a Unix socket whose listen backlog is full fails with EAGAIN: the daemon
+     * is busy, not gone. The JDK gives that errno no exception type of its own, only its text.
+     */
+    private static boolean backlogFull(SocketException e) {
+        return e.getMessage() != null && e.getMessage().toLowerCase(Locale.ROOT).contains("temporarily unavailable");
+    }
+
+    /** Why connecting failed, told by the exception's type and the socket file, not by message text. */
     private static IOException classify(Exception e, Path socket) {
         if (e instanceof DaemonUnavailableException d) {
             return d;
         }
-        String message = String.valueOf(e.getMessage()).toLowerCase(java.util.Locale.ROOT);
-        if (message.contains("refused")) {
+        if (e instanceof ConnectException) {
             return new DaemonUnavailableException(Reason.STALE_SOCKET,
                     "wokd is not running (stale socket at " + socket + ", nobody is listening)", e);
         }
-        if (message.contains("no such file")) {
+        if (!Files.exists(socket, LinkOption.NOFOLLOW_LINKS)) {
             return new DaemonUnavailableException(Reason.NOT_RUNNING, "wokd is not running (no socket at " + socket + ")", e);
         }
-        if (e instanceof AccessDeniedException || message.contains("permission denied")) {
+        if (!Files.isWritable(socket)) {
             return new DaemonUnavailableException(Reason.ACCESS_DENIED,
                     "permission denied on " + socket + ": the socket belongs to another user", e);
         }
@@ -133,13 +135,21 @@ public final class WokClient implements AutoCloseable {
         return call(method, params, timeout, event -> {});
     }
 
-    /** Calls a streaming method: each event goes to {@code events}, then the final result is returned. */
+    /**
+     * Calls a streaming method: each event goes to {@code events}, then the final result is returned.
+     * {@code timeout} bounds the whole call.
+     */
     public JsonNode call(String method, ObjectNode params, Duration timeout, Consumer<Event> events)
             throws IOException, DaemonErrorException {
-        long id = send(method, params);
         long deadline = System.nanoTime() + timeout.toNanos();
+        long id = nextId;
+        nextId = nextId >= FrameHeader.MAX_REQUEST_ID ? 1 : nextId + 1;
+        write(ByteBuffer.wrap(BinaryFrames.encode(new Request(LongNode.valueOf(id), method, params))), deadline);
         while (true) {
-            Message message = next(id, deadline);
+            Message message = readFrame(deadline);
+            if (message.id().asLong() != id && !(message instanceof ErrorReply && message.id().isNull())) {
+                continue; // an answer to an earlier call that was given up on
+            }
             if (message instanceof Response r) {
                 return r.result();
             } else if (message instanceof ErrorReply e) {
@@ -150,66 +160,21 @@ public final class WokClient implements AutoCloseable {
         }
     }
 
-    /** Sends a request without waiting and returns its id, for {@link #next}. */
-    public long send(String method, ObjectNode params) throws IOException {
-        long id = nextId.getAndUpdate(n -> n >= FrameHeader.MAX_REQUEST_ID ? 1 : n + 1);
-        inbox.put(id, new ArrayDeque<>());
-        ByteBuffer frame = ByteBuffer.wrap(BinaryFrames.encode(new Request(LongNode.valueOf(id), method, params)));
-        writeLock.lock();
+    private void write(ByteBuffer frame, long deadline) throws IOException {
         try {
-            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
             while (frame.hasRemaining()) {
                 if (channel.write(frame) == 0) {
-                    waitFor(writeSelector, deadline);
+                    waitFor(SelectionKey.OP_WRITE, deadline);
                 }
             }
+        } catch (DaemonUnavailableException e) {
+            throw e;
         } catch (IOException e) {
-            inbox.remove(id);
             throw lost(e);
-        } finally {
-            writeLock.unlock();
-        }
-        return id;
-    }
-
-    /** The next message for request {@code id}: an event, or the response or error that ends it. */
-    public Message next(long id, long deadlineNanos) throws IOException {
-        ArrayDeque<Message> queue = inbox.get(id);
-        if (queue == null) {
-            throw new IllegalStateException("no request " + id + " in flight");
-        }
-        while (true) {
-            synchronized (queue) {
-                Message message = queue.poll();
-                if (message != null) {
-                    if (message.last()) {
-                        inbox.remove(id);
-                    }
-                    return message;
-                }
-            }
-            long waitNanos = deadlineNanos - System.nanoTime();
-            boolean locked;
-            try {
-                locked = waitNanos > 0 && readLock.tryLock(waitNanos, TimeUnit.NANOSECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new DaemonUnavailableException(Reason.NOT_ANSWERING, "interrupted while waiting for wokd", e);
-            }
-            if (!locked) {
-                throw new DaemonUnavailableException(Reason.NOT_ANSWERING, "wokd did not answer in time", null);
-            }
-            try {
-                if (queue.isEmpty()) {
-                    readOneFrame(deadlineNanos);
-                }
-            } finally {
-                readLock.unlock();
-            }
         }
     }
 
-    private void readOneFrame(long deadline) throws IOException {
+    private Message readFrame(long deadline) throws IOException {
         headerBuffer.clear();
         fill(headerBuffer, deadline);
         headerBuffer.flip();
@@ -222,27 +187,11 @@ public final class WokClient implements AutoCloseable {
         }
         ByteBuffer payload = ByteBuffer.allocate(header.payloadLength());
         fill(payload, deadline);
-        Message message;
         try {
-            message = BinaryFrames.decodeReply(header, payload.array(), 0, payload.capacity());
+            return BinaryFrames.decodeReply(header, payload.array(), 0, payload.capacity());
         } catch (ProtocolException e) {
             close();
             throw new IOException("wokd sent a payload this client cannot read: " + e.getMessage(), e);
-        }
-        ArrayDeque<Message> queue = inbox.get(header.requestId());
-        if (queue == null && message instanceof ErrorReply error) {
-            // An error about no request in particular (a refused connection): every waiter gets it.
-            inbox.values().forEach(q -> {
-                synchronized (q) {
-                    q.add(error);
-                }
-            });
-            return;
-        }
-        if (queue != null) {
-            synchronized (queue) {
-                queue.add(message);
-            }
         }
     }
 
@@ -258,18 +207,20 @@ public final class WokClient implements AutoCloseable {
                 throw new DaemonUnavailableException(Reason.CONNECTION_LOST, "wokd closed the connection", null);
             }
             if (n == 0) {
-                waitFor(readSelector, deadline);
+                waitFor(SelectionKey.OP_READ, deadline);
             }
         }
     }
 
-    private static void waitFor(Selector selector, long deadline) throws IOException {
+    private void waitFor(int operation, long deadline) throws IOException {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
             throw new DaemonUnavailableException(Reason.NOT_ANSWERING, "wokd did not answer in time", null);
         }
+        SelectionKey key = channel.register(selector, operation);
         selector.select(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
         selector.selectedKeys().clear();
+        key.interestOps(0);
     }
 
     private static DaemonUnavailableException lost(IOException e) {
@@ -282,8 +233,7 @@ public final class WokClient implements AutoCloseable {
     @Override
     public void close() {
         try {
-            readSelector.close();
-            writeSelector.close();
+            selector.close();
             channel.close();
         } catch (IOException ignored) {
             // Closing a Unix socket we own cannot fail in a way the caller could act on.

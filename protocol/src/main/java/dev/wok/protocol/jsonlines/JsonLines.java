@@ -29,10 +29,6 @@ public final class JsonLines {
         return MessageJson.toRequest(parse(line, offset, length));
     }
 
-    public static Message decodeReply(byte[] line, int offset, int length) throws ProtocolException {
-        return MessageJson.toReply(parse(line, offset, length));
-    }
-
     /** The message as one line, terminator included. */
     public static byte[] encode(Message message) {
         try {

@@ -1,4 +1,4 @@
-package dev.wok.daemon.status;
+package dev.wok.daemon.api;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

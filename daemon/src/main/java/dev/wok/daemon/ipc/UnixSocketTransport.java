@@ -21,8 +21,8 @@ import java.nio.file.Path;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
 
-/** The Unix-socket transport for this platform: epoll on Linux, kqueue on macOS, JDK NIO otherwise. */
-public enum Transport {
+/** How the daemon's Unix socket is served on this platform: epoll on Linux, kqueue on macOS, JDK NIO otherwise. */
+public enum UnixSocketTransport {
     EPOLL("epoll", EpollIoHandler::newFactory, EpollServerDomainSocketChannel.class, true),
     KQUEUE("kqueue", KQueueIoHandler::newFactory, KQueueServerDomainSocketChannel.class, true),
     NIO("nio", NioIoHandler::newFactory, NioServerDomainSocketChannel.class, false);
@@ -32,7 +32,7 @@ public enum Transport {
     private final Class<? extends ServerChannel> serverChannel;
     private final boolean peerCredentials;
 
-    Transport(String label, Supplier<IoHandlerFactory> ioHandlers, Class<? extends ServerChannel> serverChannel,
+    UnixSocketTransport(String label, Supplier<IoHandlerFactory> ioHandlers, Class<? extends ServerChannel> serverChannel,
               boolean peerCredentials) {
         this.label = label;
         this.ioHandlers = ioHandlers;
@@ -40,7 +40,7 @@ public enum Transport {
         this.peerCredentials = peerCredentials;
     }
 
-    public static Transport best() {
+    public static UnixSocketTransport best() {
         if (Epoll.isAvailable()) {
             return EPOLL;
         }

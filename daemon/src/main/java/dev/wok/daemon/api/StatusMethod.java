@@ -1,15 +1,14 @@
-package dev.wok.daemon.status;
+package dev.wok.daemon.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wok.daemon.ipc.Call;
 import dev.wok.daemon.ipc.MethodHandler;
-import dev.wok.protocol.Json;
-import dev.wok.protocol.ProtocolException;
 import dev.wok.daemon.upstream.ConnectionSnapshot;
-import dev.wok.daemon.upstream.SnapshotJson;
+import dev.wok.protocol.ProtocolException;
+import dev.wok.protocol.api.DaemonStatus;
 import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import java.util.function.IntSupplier;
@@ -26,10 +25,10 @@ public final class StatusMethod implements MethodHandler {
 
     public StatusMethod(DaemonInfo info, IntSupplier clients, Supplier<ProcessStats> stats,
                         Supplier<ConnectionSnapshot> connection, Clock clock) {
-        this.connection = connection;
         this.info = info;
         this.clients = clients;
         this.stats = stats;
+        this.connection = connection;
         this.clock = clock;
         this.startedAt = info.startedAt().toString();
     }
@@ -37,24 +36,12 @@ public final class StatusMethod implements MethodHandler {
     @Override
     public CompletionStage<JsonNode> handle(Call call) throws ProtocolException {
         call.params().allowOnly();
+        Instant now = clock.instant();
         ProcessStats memory = stats.get();
-        ObjectNode status = Json.object();
-        SnapshotJson.write(connection.get(), clock.instant(), status);
-        status.put("version", info.version());
-        status.put("pid", info.pid());
-        status.put("started_at", startedAt);
-        status.put("uptime_ms", Duration.between(info.startedAt(), clock.instant()).toMillis());
-        status.put("clients", clients.getAsInt());
-        status.put("heap_used_bytes", memory.heapUsedBytes());
-        status.put("heap_max_bytes", memory.heapMaxBytes());
-        if (memory.rssBytes().isPresent()) {
-            status.put("rss_bytes", memory.rssBytes().getAsLong());
-        } else {
-            status.putNull("rss_bytes");
-        }
-        status.put("socket", info.socket().toString());
-        status.put("log", info.logFile().toString());
-        status.put("transport", info.transport());
-        return CompletableFuture.completedFuture(status);
+        DaemonStatus status = new DaemonStatus(ConnectionStatuses.of(connection.get(), now), info.version(), info.pid(),
+                startedAt, Duration.between(info.startedAt(), now).toMillis(), clients.getAsInt(), memory.heapUsedBytes(),
+                memory.heapMaxBytes(), memory.rssBytes(), info.socket().toString(), info.logFile().toString(),
+                info.transport());
+        return CompletableFuture.completedFuture(status.toJson());
     }
 }

@@ -1,30 +1,41 @@
-package dev.wok.daemon.lifecycle;
+package dev.wok.daemon.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wok.daemon.ipc.Call;
-import dev.wok.daemon.status.DaemonInfo;
+import dev.wok.daemon.upstream.ConnectionSnapshot;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.ProtocolException;
 import dev.wok.protocol.WokVersion;
+import java.time.Clock;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** {@code hello}, {@code ping} and {@code shutdown}: the methods about the daemon itself. */
-final class LifecycleMethods {
+/** {@code hello}, {@code ping}, {@code reload} and {@code shutdown}: the methods about the daemon itself. */
+public final class LifecycleMethods {
     private static final Logger log = LoggerFactory.getLogger(LifecycleMethods.class);
 
     private final DaemonInfo info;
     private final Runnable requestStop;
+    private final Supplier<CompletionStage<ConnectionSnapshot>> reload;
+    private final Clock clock;
 
-    LifecycleMethods(DaemonInfo info, Runnable requestStop) {
+    /**
+     * @param requestStop starts a graceful stop elsewhere and returns at once
+     * @param reload reads config.toml again and applies it; fails with a {@code bad_config} ProtocolException
+     */
+    public LifecycleMethods(DaemonInfo info, Runnable requestStop, Supplier<CompletionStage<ConnectionSnapshot>> reload,
+                            Clock clock) {
         this.info = info;
         this.requestStop = requestStop;
+        this.reload = reload;
+        this.clock = clock;
     }
 
-    CompletionStage<JsonNode> hello(Call call) throws ProtocolException {
+    public CompletionStage<JsonNode> hello(Call call) throws ProtocolException {
         var params = call.params().allowOnly("client", "version");
         String client = params.optionalString("client").orElse("unknown");
         String version = params.optionalString("version").orElse("unknown");
@@ -37,15 +48,26 @@ final class LifecycleMethods {
         return CompletableFuture.completedFuture(result);
     }
 
-    CompletionStage<JsonNode> ping(Call call) throws ProtocolException {
+    public CompletionStage<JsonNode> ping(Call call) throws ProtocolException {
         call.params().allowOnly();
         ObjectNode result = Json.object();
         result.put("pong", true);
         return CompletableFuture.completedFuture(result);
     }
 
+    /** {@code reload}: what SIGHUP does, but the caller hears whether it worked. */
+    public CompletionStage<JsonNode> reload(Call call) throws ProtocolException {
+        call.params().allowOnly();
+        return reload.get().thenApply(snapshot -> {
+            ObjectNode result = Json.object();
+            result.put("reloaded", info.configFile().toString());
+            ConnectionStatuses.of(snapshot, clock.instant()).writeTo(result);
+            return result;
+        });
+    }
+
     /** Answers first: the stop runs elsewhere and closes each client after what was written to it. */
-    CompletionStage<JsonNode> shutdown(Call call) throws ProtocolException {
+    public CompletionStage<JsonNode> shutdown(Call call) throws ProtocolException {
         call.params().allowOnly();
         log.info("shutdown requested over IPC");
         requestStop.run();

@@ -1,0 +1,72 @@
+package dev.wok.daemon.upstream;
+
+import dev.wok.daemon.config.UpstreamConfig;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Function;
+
+/**
+ * Makes a dialer per configuration, as the daemon does, and records every attempt any of them opens
+ * with the configuration it was made for; the test decides what each attempt reports, and when.
+ */
+final class FakeDialer implements Function<UpstreamConfig, Dialer> {
+    final List<FakeAttempt> attempts = new ArrayList<>();
+    final List<UpstreamConfig> configs = new ArrayList<>();
+
+    @Override
+    public Dialer apply(UpstreamConfig config) {
+        configs.add(config);
+        return (generation, events) -> {
+            FakeAttempt attempt = new FakeAttempt(config, generation, events);
+            attempts.add(attempt);
+            return attempt;
+        };
+    }
+
+    FakeAttempt last() {
+        return attempts.get(attempts.size() - 1);
+    }
+
+    /** Attempts not closed yet: at most one may be open at any time. */
+    long open() {
+        return attempts.stream().filter(a -> !a.closed).count();
+    }
+
+    static final class FakeAttempt implements Dialer.Attempt {
+        final UpstreamConfig config;
+        final long generation;
+        final Dialer.Events events;
+        boolean closed;
+
+        FakeAttempt(UpstreamConfig config, long generation, Dialer.Events events) {
+            this.config = config;
+            this.generation = generation;
+            this.events = events;
+        }
+
+        void open() {
+            events.opened(generation);
+        }
+
+        void heartbeat(java.time.Duration rtt) {
+            events.heartbeat(generation, rtt);
+        }
+
+        void fail(String message) {
+            events.failed(generation, Dialer.Failure.retryable(message));
+        }
+
+        void goAway(String message) {
+            events.failed(generation, Dialer.Failure.goingAway(message));
+        }
+
+        void reject(String message) {
+            events.failed(generation, Dialer.Failure.fatal(message));
+        }
+
+        @Override
+        public void close() {
+            closed = true;
+        }
+    }
+}

@@ -1,0 +1,41 @@
+package dev.wok.protocol.api;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wok.protocol.Json;
+import java.util.OptionalLong;
+
+/**
+ * The {@code status} result: the connection fields, then the daemon's own, in one flat JSON object.
+ *
+ * @param rssBytes resident memory where the platform tells it (Linux)
+ * @param transport the socket transport: epoll, kqueue or nio
+ */
+public record DaemonStatus(ConnectionStatus connection, String version, long pid, String startedAt, long uptimeMs,
+                           int clients, long heapUsedBytes, long heapMaxBytes, OptionalLong rssBytes, String socket,
+                           String log, String transport) {
+
+    public ObjectNode toJson() {
+        ObjectNode out = Json.object();
+        connection.writeTo(out);
+        out.put("version", version);
+        out.put("pid", pid);
+        out.put("started_at", startedAt);
+        out.put("uptime_ms", uptimeMs);
+        out.put("clients", clients);
+        out.put("heap_used_bytes", heapUsedBytes);
+        out.put("heap_max_bytes", heapMaxBytes);
+        Fields.put(out, "rss_bytes", rssBytes);
+        out.put("socket", socket);
+        out.put("log", log);
+        out.put("transport", transport);
+        return out;
+    }
+
+    public static DaemonStatus readFrom(JsonNode in) {
+        return new DaemonStatus(ConnectionStatus.readFrom(in), in.path("version").asText("?"), in.path("pid").asLong(),
+                in.path("started_at").asText(""), in.path("uptime_ms").asLong(), in.path("clients").asInt(),
+                in.path("heap_used_bytes").asLong(), in.path("heap_max_bytes").asLong(), Fields.optionalLong(in, "rss_bytes"),
+                in.path("socket").asText(""), in.path("log").asText(""), in.path("transport").asText("?"));
+    }
+}
