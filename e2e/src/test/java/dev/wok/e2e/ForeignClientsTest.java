@@ -17,9 +17,11 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** Programs in other languages speak JSON lines to wokd with nothing but their standard library. */
+@Timeout(180)
 class ForeignClientsTest {
     @TempDir
     Path home;

@@ -13,12 +13,14 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The shell launchers against the jars this build packaged, and an install into a temporary prefix:
  * what a user types. Runs in {@code verify}; skipped when the jars were not packaged (plain {@code test}).
  */
+@Timeout(180)
 class LaunchersTest {
     @TempDir
     Path home;

@@ -30,16 +30,18 @@ import java.util.Optional;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
  * The connector against a real relay process over loopback, with faults: killed, restarted, frozen,
  * an upgrade that never answers, a wrong token. Short retry and heartbeat settings keep it quick.
  */
+@Timeout(180)
 class UpstreamFaultsTest {
     private static final RetryPolicy FAST_RETRY =
             new RetryPolicy(Duration.ofMillis(100), 2.0, Duration.ofMillis(800), 10, Duration.ofSeconds(2));
-    private static final HeartbeatPolicy FAST_HEARTBEAT = new HeartbeatPolicy(Duration.ofMillis(300), Duration.ofMillis(1200));
+    private static final HeartbeatPolicy FAST_HEARTBEAT = new HeartbeatPolicy(Duration.ofMillis(300), Duration.ofSeconds(3));
 
     @TempDir
     Path home;
@@ -189,15 +191,17 @@ class UpstreamFaultsTest {
             });
             acceptor.setDaemon(true);
             acceptor.start();
-            RetryPolicy slowTimeout = new RetryPolicy(Duration.ofMillis(100), 2.0, Duration.ofMillis(500), 10, Duration.ofSeconds(3));
+            RetryPolicy slowTimeout = new RetryPolicy(Duration.ofMillis(100), 2.0, Duration.ofMillis(500), 10, Duration.ofSeconds(6));
             startDaemon("ws://127.0.0.1:" + silent.getLocalPort() + "/sync", Optional.empty(), slowTimeout);
             await().atMost(Duration.ofSeconds(10)).until(() -> !accepted.isEmpty());
 
-            // While the upgrade hangs (3 s timeout), status answers at once.
-            for (int i = 0; i < 20; i++) {
-                long begin = System.nanoTime();
-                assertThat(state()).isEqualTo("connecting");
-                assertThat(Duration.ofNanos(System.nanoTime() - begin)).isLessThan(Duration.ofMillis(500));
+            // While the upgrade hangs (6 s timeout), status answers: each call gives up after 2 s, so a status
+            // that waited on the connection would fail here. (How fast it answers is a benchmark's job.)
+            try (WokClient client = WokClient.connect(daemon.paths().socket(), Duration.ofSeconds(2))) {
+                for (int i = 0; i < 20; i++) {
+                    assertThat(client.call(Methods.STATUS, Json.object(), Duration.ofSeconds(2)).path("state").asText())
+                            .isEqualTo("connecting");
+                }
             }
 
             await().atMost(Duration.ofSeconds(15)).untilAsserted(

@@ -21,9 +21,11 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /** wok and wokd's client commands driving real daemon processes. */
+@Timeout(180)
 class WokdLifecycleTest {
     @TempDir
     Path home;

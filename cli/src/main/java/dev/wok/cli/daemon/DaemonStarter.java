@@ -35,6 +35,7 @@ public final class DaemonStarter {
     static final String READY = "wokd ready ";
     static final String FAILED = "wokd failed ";
     private static final List<String> SETSID = List.of("/usr/bin/setsid", "/bin/setsid");
+    private static final Path ENV = Path.of("/usr/bin/env");
     /** Set by a service manager for its own children; a daemon started from here is not one of them. */
     private static final List<String> SERVICE_MANAGER_VARIABLES = List.of("INVOCATION_ID", "JOURNAL_STREAM");
 
@@ -116,6 +117,7 @@ public final class DaemonStarter {
     private long spawnAndAwaitReady(long deadline) throws IOException, CliException {
         List<String> command = new ArrayList<>();
         SETSID.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst().ifPresent(command::add);
+        command.addAll(resetHangup());
         command.addAll(daemonCommand);
         ProcessBuilder builder = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
@@ -152,6 +154,30 @@ public final class DaemonStarter {
         int exit = waitForExit(process);
         throw new CliException(ExitCodes.FAILURE, "wokd exited (code " + exit + ") before it was ready. See " + paths.logFile()
                 + printed);
+    }
+
+    /**
+     * A daemon must handle SIGHUP (reload), but the JVM installs no handler for a signal its parent
+     * ignored: starting from a shell under nohup, a CI runner or some service wrappers would silently
+     * lose it. coreutils' env resets the disposition before exec, where it can (coreutils 8.31+).
+     */
+    private static List<String> resetHangup() {
+        if (!Files.isExecutable(ENV)) {
+            return List.of();
+        }
+        try {
+            Process probe = new ProcessBuilder(ENV.toString(), "--default-signal=HUP", "true")
+                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+            if (probe.waitFor(5, TimeUnit.SECONDS) && probe.exitValue() == 0) {
+                return List.of(ENV.toString(), "--default-signal=HUP");
+            }
+            probe.destroyForcibly();
+        } catch (IOException e) {
+            // an env without the option: start as before, and wokd warns in its log if SIGHUP is ignored
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+        return List.of();
     }
 
     private static int waitForExit(Process process) {
