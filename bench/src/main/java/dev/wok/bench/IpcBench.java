@@ -77,7 +77,7 @@ public final class IpcBench {
         return line;
     }
 
-    /** redis-benchmark PING on a Unix socket, if Redis is installed: the reference from DESIGN 9. */
+    /** redis-benchmark PING on a Unix socket, if Redis is installed: the reference in docs/BENCHMARKS.md. */
     private static List<String> redis(Path work) throws Exception {
         if (!Processes.onPath("redis-server") || !Processes.onPath("redis-benchmark")) {
             System.err.println("redis not installed: skipping the Redis reference");

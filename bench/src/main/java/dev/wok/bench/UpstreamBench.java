@@ -22,7 +22,7 @@ import java.util.Map;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 /**
- * Two connector figures from DESIGN 9, with real processes started by the real launchers:
+ * Two connector figures from the targets in docs/BENCHMARKS.md, with real processes started by the real launchers:
  * {@code status} latency while connected (the reference) and while the upstream hangs on the upgrade;
  * and the time from a relay restart (close 1001) to connected again. Usage: {@code UpstreamBench [seconds]}.
  */

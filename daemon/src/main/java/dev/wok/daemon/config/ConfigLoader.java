@@ -19,7 +19,7 @@ import java.util.Set;
 import java.util.TreeSet;
 
 /**
- * Reads config.toml (DESIGN 4.7): every key optional, environment over file. Strict: an unknown key or
+ * Reads config.toml (README, "Configuration"): every key optional, environment over file. Strict: an unknown key or
  * a bad value is an error naming the key, the file and what is allowed, because a typo that silently
  * disabled sync would be found only when data failed to arrive.
  */

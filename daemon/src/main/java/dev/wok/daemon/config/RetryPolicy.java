@@ -3,7 +3,7 @@ package dev.wok.daemon.config;
 import java.time.Duration;
 
 /**
- * How the connector retries (DESIGN 5): delay {@code min(cap, base + U(0, base·multiplier^n))}, shown as
+ * How the connector retries (docs/ARCHITECTURE.md, "The connector"): delay {@code min(cap, base + U(0, base·multiplier^n))}, shown as
  * "attempt n/maxAttempts", then {@code suspended} while still retrying at the cap.
  */
 public record RetryPolicy(Duration base, double multiplier, Duration cap, int maxAttempts, Duration connectTimeout) {

@@ -5,7 +5,7 @@ import java.time.Duration;
 import java.util.random.RandomGenerator;
 
 /**
- * Retry delays (DESIGN 5): full jitter with a floor, {@code min(cap, base + U(0, base·multiplier^(n-1)))}
+ * Retry delays (docs/ARCHITECTURE.md, "The connector"): full jitter with a floor, {@code min(cap, base + U(0, base·multiplier^(n-1)))}
  * after the n-th consecutive failure; at the cap once max attempts are reached; and a random 0–1 s
  * before the first retry after a healthy connection dropped, so that many daemons do not return at once.
  */

@@ -5,7 +5,7 @@ import java.nio.file.Path;
 import java.util.Map;
 
 /**
- * Where wok keeps its socket, config and state (DESIGN 4.1). {@code WOK_HOME} puts everything in one
+ * Where wok keeps its socket, config and state (README, "Files"). {@code WOK_HOME} puts everything in one
  * directory; {@code WOK_SOCKET} moves the socket alone; {@code WOK_CONFIG} names the config file.
  */
 public record WokPaths(Path socket, Path configFile, Path stateDir, Platform platform) {

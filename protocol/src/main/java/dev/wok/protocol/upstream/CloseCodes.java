@@ -1,6 +1,6 @@
 package dev.wok.protocol.upstream;
 
-/** WebSocket close codes of the upstream protocol (DESIGN 6). */
+/** WebSocket close codes of the upstream protocol (docs/ARCHITECTURE.md, "Wire formats"). */
 public final class CloseCodes {
     public static final int NORMAL = 1000;
     /** The server is restarting: reconnect quickly. */

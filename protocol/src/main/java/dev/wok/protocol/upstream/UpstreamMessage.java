@@ -3,7 +3,7 @@ package dev.wok.protocol.upstream;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
 /**
- * The daemon ↔ relay protocol (DESIGN 6): one JSON object per WebSocket text frame, told apart by
+ * The daemon ↔ relay protocol (docs/ARCHITECTURE.md, "Wire formats"): one JSON object per WebSocket text frame, told apart by
  * {@code type}. Bodies are copied in and must be treated as read-only when read back.
  */
 public sealed interface UpstreamMessage {
