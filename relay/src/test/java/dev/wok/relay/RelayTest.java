@@ -141,10 +141,66 @@ class RelayTest {
         URI uri = start(Optional.empty());
         try (WsClient a = WsClient.connect(uri, null)) {
             a.send(hello("a", 0, 0, null)).next("welcome");
+            a.send(op(1, "one"));
+            assertThat(a.next("ack").path("upTo").asLong()).isEqualTo(1);
             a.send(op(3, "skipped two"));
             JsonNode error = a.next("error");
-            assertThat(error.path("message").asText()).contains("next expected is 1");
+            assertThat(error.path("message").asText()).contains("next expected is 2");
             assertThat(a.closeCode()).isEqualTo(4008);
+        }
+    }
+
+    @Test
+    void a_client_the_store_has_never_seen_starts_where_its_outbox_does() throws Exception {
+        URI uri = start(Optional.empty());
+        try (WsClient a = WsClient.connect(uri, null)) {
+            // Its ops up to 100 were acked by a store this one replaced (a new epoch).
+            a.send(hello("a", 100, 0, "old-epoch")).next("welcome");
+            a.send(op(101, "first here")).send(op(102, "second"));
+            assertThat(a.next("event").path("cseq").asLong()).isEqualTo(101);
+        }
+        try (WsClient again = WsClient.connect(uri, null)) {
+            assertThat(again.send(hello("a", 102, 0, store.epoch())).next("welcome").path("applied").asLong()).isEqualTo(102);
+        }
+    }
+
+    @Test
+    void an_unsupported_protocol_is_refused_with_4002() throws Exception {
+        URI uri = start(Optional.empty());
+        try (WsClient a = WsClient.connect(uri, null)) {
+            a.send("{\"type\":\"hello\",\"client\":\"a\",\"acked\":0,\"since\":0,\"epoch\":null,\"version\":\"9.0\",\"protocol\":9}");
+            JsonNode error = a.next("error");
+            assertThat(error.path("code").asText()).isEqualTo("unsupported_version");
+            assertThat(error.path("message").asText()).contains("protocol 9").contains("protocol 1");
+            assertThat(a.closeCode()).isEqualTo(4002);
+        }
+    }
+
+    @Test
+    void bodies_come_back_exactly_as_sent_and_sync_answers_after_every_event_up_to_the_head() throws Exception {
+        URI uri = start(Optional.empty());
+        String body = "{\"n\":1e400, \"d\":1.00000000000000000000000000001,\"big\":123456789012345678901234567890123,"
+                + "\"s\":\"\\ud800 lone\",\"nested\":{\"a\":[1,2,{}]}}";
+        try (WsClient a = WsClient.connect(uri, null)) {
+            a.send(hello("a", 0, 0, null)).next("welcome");
+            a.send("{\"type\":\"op\",\"seq\":1,\"body\":" + body + "}");
+            a.send("{\"type\":\"sync\",\"id\":7}");
+            String event = null;
+            JsonNode synced = null;
+            while (synced == null) {
+                String text = a.nextText();
+                JsonNode message = dev.wok.protocol.Json.mapper().readTree(text);
+                if (message.path("type").asText().equals("event")) {
+                    event = text;
+                } else if (message.path("type").asText().equals("synced")) {
+                    synced = message;
+                }
+            }
+            assertThat(event).as("the event came before the synced").isNotNull();
+            assertThat(dev.wok.protocol.RawJson.objectAt(event.getBytes(java.nio.charset.StandardCharsets.UTF_8), 0,
+                    event.getBytes(java.nio.charset.StandardCharsets.UTF_8).length, "body")).contains(body);
+            assertThat(synced.path("id").asLong()).isEqualTo(7);
+            assertThat(synced.path("head").asLong()).isEqualTo(1);
         }
     }
 

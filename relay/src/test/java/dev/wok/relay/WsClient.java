@@ -14,6 +14,8 @@ import java.util.concurrent.TimeUnit;
 /** A test WebSocket client on the JDK's own HTTP client: messages and the close code land in queues. */
 final class WsClient implements AutoCloseable {
     final BlockingQueue<JsonNode> messages = new LinkedBlockingQueue<>();
+    /** Every message's text as it arrived, for exact comparisons. */
+    final BlockingQueue<String> texts = new LinkedBlockingQueue<>();
     final CompletableFuture<Integer> closed = new CompletableFuture<>();
     private final WebSocket socket;
 
@@ -30,6 +32,7 @@ final class WsClient implements AutoCloseable {
                 partial.append(data);
                 if (last) {
                     try {
+                        holder[0].texts.add(partial.toString());
                         holder[0].messages.add(Json.mapper().readTree(partial.toString()));
                     } catch (Exception e) {
                         throw new IllegalStateException(e);
@@ -85,6 +88,15 @@ final class WsClient implements AutoCloseable {
     WsClient send(String json) throws Exception {
         socket.sendText(json, true).get(10, TimeUnit.SECONDS);
         return this;
+    }
+
+    /** The next message's exact text (this queue holds every message, including those read with next()). */
+    String nextText() throws InterruptedException {
+        String text = texts.poll(10, TimeUnit.SECONDS);
+        if (text == null) {
+            throw new AssertionError("no message from the relay within 10 s");
+        }
+        return text;
     }
 
     JsonNode next() throws InterruptedException {

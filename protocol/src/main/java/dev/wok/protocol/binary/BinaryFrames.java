@@ -79,7 +79,7 @@ public final class BinaryFrames {
         if (json.isObject()) {
             ((ObjectNode) json).set("id", id);
         }
-        return MessageJson.toRequest(json);
+        return MessageJson.toRequest(json, payload, offset, length);
     }
 
     /** A daemon's answer frame: response, event or error. */
@@ -87,7 +87,7 @@ public final class BinaryFrames {
             throws ProtocolException {
         LongNode id = LongNode.valueOf(header.requestId());
         JsonNode json = payloadJson(payload, offset, length, id);
-        Message reply = MessageJson.toReply(json);
+        Message reply = MessageJson.toReply(json, payload, offset, length);
         if (reply instanceof Response r) {
             return new Response(id, r.result());
         } else if (reply instanceof ErrorReply e) {

@@ -26,7 +26,7 @@ public final class JsonLines {
     private JsonLines() {}
 
     public static Request decodeRequest(byte[] line, int offset, int length) throws ProtocolException {
-        return MessageJson.toRequest(parse(line, offset, length));
+        return MessageJson.toRequest(parse(line, offset, length), line, offset, length);
     }
 
     /** The message as one line, terminator included. */

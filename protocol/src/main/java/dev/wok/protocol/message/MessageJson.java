@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wok.protocol.ErrorCode;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.ProtocolException;
+import dev.wok.protocol.RawJson;
 
 /** Maps messages to and from their JSON-RPC 2.0 objects; shared by both framings. */
 public final class MessageJson {
@@ -36,6 +37,17 @@ public final class MessageJson {
             params.setAll(e.body());
         }
         return json;
+    }
+
+    /**
+     * Reads a request a client sent, from its document: an object {@code params.body} keeps its exact
+     * text ({@link RawJson}).
+     */
+    public static Request toRequest(JsonNode json, byte[] doc, int offset, int length) throws ProtocolException {
+        if (json.path("params").isObject()) {
+            RawJson.keepBody((ObjectNode) json.get("params"), doc, offset, length, "params");
+        }
+        return toRequest(json);
     }
 
     /** Reads a request a client sent. The {@code jsonrpc} member is optional; if present it must be "2.0". */
@@ -70,6 +82,14 @@ public final class MessageJson {
                     "\"params\" must be an object, got " + kind(params), id);
         }
         return new Request(id, method.asText(), (ObjectNode) params);
+    }
+
+    /** Reads what the daemon sent back, from its document: an event's object {@code body} keeps its exact text. */
+    public static Message toReply(JsonNode json, byte[] doc, int offset, int length) throws ProtocolException {
+        if (json.path("params").isObject()) {
+            RawJson.keepBody((ObjectNode) json.get("params"), doc, offset, length, "params");
+        }
+        return toReply(json);
     }
 
     /** Reads what the daemon sent back: a response, an error or an event. */

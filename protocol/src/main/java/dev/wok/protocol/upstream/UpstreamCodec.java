@@ -6,10 +6,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wok.protocol.ErrorCode;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.ProtocolException;
+import dev.wok.protocol.RawJson;
+import dev.wok.protocol.jsonlines.JsonLines;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** Reads and writes {@link UpstreamMessage}s as the JSON text of one WebSocket frame. */
+/** Reads and writes {@link UpstreamMessage}s as the JSON text of one WebSocket frame; bodies stay exact. */
 public final class UpstreamCodec {
     private UpstreamCodec() {}
 
@@ -22,15 +24,20 @@ public final class UpstreamCodec {
             } else {
                 json.put("epoch", h.epoch());
             }
-            json.put("version", h.version());
+            json.put("version", h.version()).put("protocol", h.protocol());
         } else if (message instanceof UpstreamMessage.Welcome w) {
             json.put("type", "welcome").put("epoch", w.epoch()).put("applied", w.applied()).put("head", w.head());
         } else if (message instanceof UpstreamMessage.Op o) {
-            json.put("type", "op").put("seq", o.seq()).set("body", o.body());
+            json.put("type", "op").put("seq", o.seq()).putRawValue(RawJson.BODY, RawJson.value(o.body()));
         } else if (message instanceof UpstreamMessage.Ack a) {
             json.put("type", "ack").put("upTo", a.upTo());
         } else if (message instanceof UpstreamMessage.Event e) {
-            json.put("type", "event").put("seq", e.seq()).put("client", e.client()).put("cseq", e.cseq()).set("body", e.body());
+            json.put("type", "event").put("seq", e.seq()).put("client", e.client()).put("cseq", e.cseq())
+                    .putRawValue(RawJson.BODY, RawJson.value(e.body()));
+        } else if (message instanceof UpstreamMessage.Sync s) {
+            json.put("type", "sync").put("id", s.id());
+        } else if (message instanceof UpstreamMessage.Synced s) {
+            json.put("type", "synced").put("id", s.id()).put("head", s.head());
         } else if (message instanceof UpstreamMessage.Error e) {
             json.put("type", "error").put("code", e.code()).put("message", e.message());
         }
@@ -43,26 +50,32 @@ public final class UpstreamCodec {
 
     public static UpstreamMessage decode(String text) throws ProtocolException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        JsonNode json = dev.wok.protocol.jsonlines.JsonLines.parse(bytes, 0, bytes.length);
+        JsonNode json = JsonLines.parse(bytes, 0, bytes.length);
         String type = json.path("type").asText("");
         switch (type) {
             case "hello":
+                JsonNode protocol = json.path("protocol");
                 return new UpstreamMessage.Hello(text(json, "client"), number(json, "acked"), number(json, "since"),
-                        json.path("epoch").isTextual() ? json.get("epoch").asText() : null, json.path("version").asText(""));
+                        json.path("epoch").isTextual() ? json.get("epoch").asText() : null, json.path("version").asText(""),
+                        protocol.isMissingNode() ? UpstreamMessage.PROTOCOL : (int) number(json, "protocol"));
             case "welcome":
                 return new UpstreamMessage.Welcome(text(json, "epoch"), number(json, "applied"), number(json, "head"));
             case "op":
-                return new UpstreamMessage.Op(positive(json, "seq"), object(json, "body"));
+                return new UpstreamMessage.Op(positive(json, "seq"), body(json, bytes));
             case "ack":
                 return new UpstreamMessage.Ack(number(json, "upTo"));
             case "event":
                 return new UpstreamMessage.Event(positive(json, "seq"), text(json, "client"), positive(json, "cseq"),
-                        object(json, "body"));
+                        body(json, bytes));
+            case "sync":
+                return new UpstreamMessage.Sync(number(json, "id"));
+            case "synced":
+                return new UpstreamMessage.Synced(number(json, "id"), number(json, "head"));
             case "error":
                 return new UpstreamMessage.Error(json.path("code").asText(""), json.path("message").asText(""));
             default:
                 throw new ProtocolException(ErrorCode.INVALID_REQUEST, "unknown message type '" + type
-                        + "': expected hello, welcome, op, ack, event or error");
+                        + "': expected hello, welcome, op, ack, event, sync, synced or error");
         }
     }
 
@@ -90,11 +103,12 @@ public final class UpstreamCodec {
         return value;
     }
 
-    private static ObjectNode object(JsonNode json, String field) throws ProtocolException {
-        JsonNode value = json.path(field);
-        if (!value.isObject()) {
-            throw new ProtocolException(ErrorCode.INVALID_PARAMS, "\"" + field + "\" must be a JSON object");
+    /** The body's exact text; it must be a JSON object. */
+    private static String body(JsonNode json, byte[] bytes) throws ProtocolException {
+        if (!json.path(RawJson.BODY).isObject()) {
+            throw new ProtocolException(ErrorCode.INVALID_PARAMS, "\"body\" must be a JSON object");
         }
-        return (ObjectNode) value;
+        return RawJson.objectAt(bytes, 0, bytes.length, RawJson.BODY)
+                .orElseThrow(() -> new ProtocolException(ErrorCode.INVALID_PARAMS, "\"body\" must be a JSON object"));
     }
 }

@@ -52,8 +52,10 @@ final class RelaySession extends SimpleChannelInboundHandler<TextWebSocketFrame>
             }
         } else if (message instanceof UpstreamMessage.Op op) {
             sequencer.op(this, op);
+        } else if (message instanceof UpstreamMessage.Sync sync) {
+            sequencer.sync(this, sync);
         } else {
-            violation("after hello a client sends only ops");
+            violation("after hello a client sends only ops and syncs");
         }
     }
 

@@ -1,8 +1,5 @@
 package dev.wok.relay.store;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.wok.protocol.Json;
 import dev.wok.protocol.upstream.CloseCodes;
 import dev.wok.protocol.upstream.UpstreamCodec;
 import dev.wok.protocol.upstream.UpstreamMessage;
@@ -41,6 +38,8 @@ public final class Sequencer implements AutoCloseable {
 
     private record OpTask(Peer peer, UpstreamMessage.Op op) implements Task {}
 
+    private record SyncTask(Peer peer, UpstreamMessage.Sync sync) implements Task {}
+
     private record LeaveTask(Peer peer) implements Task {}
 
     private record StopTask() implements Task {}
@@ -70,6 +69,11 @@ public final class Sequencer implements AutoCloseable {
         queue.add(new OpTask(peer, op));
     }
 
+    /** Answers with the head once everything queued before it is stored and sent. */
+    public void sync(Peer peer, UpstreamMessage.Sync sync) {
+        queue.add(new SyncTask(peer, sync));
+    }
+
     public void leave(Peer peer) {
         queue.add(new LeaveTask(peer));
     }
@@ -91,6 +95,10 @@ public final class Sequencer implements AutoCloseable {
                     ops.clear();
                     if (task instanceof HelloTask h) {
                         welcome(h.peer(), h.hello());
+                    } else if (task instanceof SyncTask t) {
+                        if (clients.containsKey(t.peer())) {
+                            t.peer().sendText(UpstreamCodec.encode(new UpstreamMessage.Synced(t.sync().id(), store.head())));
+                        }
                     } else if (task instanceof LeaveTask l) {
                         clients.remove(l.peer());
                         subscribers.remove(l.peer());
@@ -109,6 +117,14 @@ public final class Sequencer implements AutoCloseable {
     }
 
     private void welcome(Peer peer, UpstreamMessage.Hello hello) throws SQLException {
+        if (hello.protocol() != UpstreamMessage.PROTOCOL) {
+            String message = "protocol " + hello.protocol() + " is not supported; this relay speaks protocol "
+                    + UpstreamMessage.PROTOCOL + " (client " + hello.client() + ", version " + hello.version() + ")";
+            log.warn("refusing a client: {}", message);
+            peer.sendText(UpstreamCodec.encode(new UpstreamMessage.Error("unsupported_version", message)));
+            peer.close(CloseCodes.UNSUPPORTED_VERSION, "unsupported protocol " + hello.protocol());
+            return;
+        }
         String client = hello.client();
         clients.put(peer, client);
         long stored = appliedFor(client);
@@ -142,12 +158,17 @@ public final class Sequencer implements AutoCloseable {
             }
             long highest = pending.containsKey(client) ? pending.get(client) : appliedFor(client);
             long cseq = task.op().seq();
+            if (highest == 0 && cseq > 1) {
+                // Nothing stored for this client: its earlier ops were acked by a store this one replaced
+                // (a new epoch). Its outbox holds only what is left, so that is where it starts here.
+                highest = cseq - 1;
+            }
             if (cseq > highest + 1) {
                 fail(task.peer(), "gap: op " + cseq + " arrived but the next expected is " + (highest + 1));
                 continue;
             }
             if (cseq == highest + 1) {
-                batch.add(new RelayStore.Incoming(client, cseq, json(task.op().body())));
+                batch.add(new RelayStore.Incoming(client, cseq, task.op().body()));
                 pending.put(client, cseq);
             }
             acks.merge(task.peer(), cseq, Math::max);
@@ -183,20 +204,7 @@ public final class Sequencer implements AutoCloseable {
     }
 
     private static String event(StoredOp op) {
-        try {
-            ObjectNode body = (ObjectNode) Json.mapper().readTree(op.body());
-            return UpstreamCodec.encode(new UpstreamMessage.Event(op.seq(), op.client(), op.cseq(), body));
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("stored op " + op.seq() + " is not JSON", e);
-        }
-    }
-
-    private static String json(ObjectNode body) {
-        try {
-            return Json.treeWriter().writeValueAsString(body);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException(e);
-        }
+        return UpstreamCodec.encode(new UpstreamMessage.Event(op.seq(), op.client(), op.cseq(), op.body()));
     }
 
     /** Finishes what is queued, then stops the thread. */
