@@ -27,7 +27,15 @@ public enum ErrorCode {
     /** config.toml (or the environment) cannot be used; the running configuration was kept. */
     BAD_CONFIG(-32007, "bad_config"),
     /** The request needs an upstream, and none is configured. */
-    NO_UPSTREAM(-32008, "no_upstream");
+    NO_UPSTREAM(-32008, "no_upstream"),
+    /** The local store cannot take the write: disk full, read-only, damaged (the message says which). */
+    STORE_UNAVAILABLE(-32009, "store_unavailable"),
+    /** What the request waits for did not happen in time. */
+    TIMEOUT(-32010, "timeout"),
+    /** Not connected to the upstream, and not about to be: refused credentials or protocol. */
+    NOT_CONNECTED(-32011, "not_connected"),
+    /** The outbox holds its quota of ops; nothing was stored. */
+    OUTBOX_FULL(-32012, "outbox_full");
 
     private final int code;
     private final String label;

@@ -10,6 +10,9 @@ public final class Methods {
     public static final String DISCONNECT = "disconnect";
     public static final String WATCH = "watch";
     public static final String RELOAD = "reload";
+    public static final String PUSH = "push";
+    public static final String LOG = "log";
+    public static final String SYNC_NOW = "sync-now";
 
     private Methods() {}
 }

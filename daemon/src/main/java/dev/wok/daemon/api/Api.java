@@ -1,6 +1,8 @@
 package dev.wok.daemon.api;
 
 import dev.wok.daemon.ipc.MethodRegistry;
+import dev.wok.daemon.store.Store;
+import dev.wok.daemon.sync.SyncEngine;
 import dev.wok.daemon.upstream.ConnectionManager;
 import dev.wok.daemon.upstream.ConnectionSnapshot;
 import dev.wok.protocol.Methods;
@@ -11,7 +13,8 @@ import java.util.function.Supplier;
 
 /**
  * Every method wokd answers, in one place: the daemon's local API. Handlers here translate between the
- * wire and the parts that do the work (the connector, the lifecycle); they hold no state of their own.
+ * wire and the parts that do the work (the store, the sync engine, the connector, the lifecycle); they
+ * hold no state of their own beyond the streams they are serving.
  */
 public final class Api {
     private Api() {}
@@ -31,7 +34,8 @@ public final class Api {
         ProcessStats stats();
     }
 
-    public static MethodRegistry methods(Daemon daemon, ConnectionManager connection, Clock clock) {
+    public static MethodRegistry methods(Daemon daemon, ConnectionManager connection, SyncEngine sync, Store store,
+                                         Clock clock) {
         LifecycleMethods lifecycle = new LifecycleMethods(daemon.info(), daemon::requestStop, daemon::reload, clock);
         ConnectionMethods connect = new ConnectionMethods(connection, clock);
         IntSupplier clients = daemon::clients;
@@ -41,7 +45,10 @@ public final class Api {
                 .add(Methods.PING, lifecycle::ping)
                 .add(Methods.RELOAD, lifecycle::reload)
                 .add(Methods.SHUTDOWN, lifecycle::shutdown)
-                .add(Methods.STATUS, new StatusMethod(daemon.info(), clients, stats, connection::snapshot, clock))
+                .add(Methods.STATUS, new StatusMethod(daemon.info(), clients, stats, connection::snapshot, store, clock))
+                .add(Methods.PUSH, new PushMethod(store))
+                .add(Methods.LOG, new LogMethod(store))
+                .add(Methods.SYNC_NOW, new SyncNowMethod(sync))
                 .add(Methods.CONNECT, connect::connect)
                 .add(Methods.DISCONNECT, connect::disconnect)
                 .add(Methods.WATCH, connect::watch)

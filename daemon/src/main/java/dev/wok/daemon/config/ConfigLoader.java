@@ -53,11 +53,12 @@ public final class ConfigLoader {
             throw new ConfigException("config " + source + " is not valid TOML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
         }
-        Section top = new Section((ObjectNode) root, "", source).allow("upstream", "daemon");
+        Section top = new Section((ObjectNode) root, "", source).allow("upstream", "daemon", "store");
         Section upstream = top.section("upstream").allow("url", "token", "token_file", "retry", "heartbeat");
         Section retry = upstream.section("retry").allow("base_ms", "multiplier", "cap_ms", "max_attempts", "connect_timeout_ms");
         Section heartbeat = upstream.section("heartbeat").allow("interval_ms", "timeout_ms");
         Section daemon = top.section("daemon").allow("autostart");
+        Section store = top.section("store").allow("max_pending");
 
         RetryPolicy d = RetryPolicy.DEFAULTS;
         Duration base = retry.millis("base_ms", 1, d.base());
@@ -86,7 +87,8 @@ public final class ConfigLoader {
             throw new ConfigException("config " + source + ": set upstream.token or upstream.token_file, not both");
         }
         return new WokConfig(new UpstreamConfig(url, token, tokenFile, retryPolicy, new HeartbeatPolicy(interval, timeout)),
-                daemon.bool("autostart", true));
+                daemon.bool("autostart", true),
+                new StoreConfig(store.whole("max_pending", 1, 1_000_000_000L, StoreConfig.DEFAULTS.maxPending())));
     }
 
     private static URI upstreamUri(String text, String where) throws ConfigException {

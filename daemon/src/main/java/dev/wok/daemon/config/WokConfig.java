@@ -1,6 +1,10 @@
 package dev.wok.daemon.config;
 
 /** Everything config.toml and the environment decide. */
-public record WokConfig(UpstreamConfig upstream, boolean autostart) {
-    public static final WokConfig DEFAULTS = new WokConfig(UpstreamConfig.DISABLED, true);
+public record WokConfig(UpstreamConfig upstream, boolean autostart, StoreConfig store) {
+    public static final WokConfig DEFAULTS = new WokConfig(UpstreamConfig.DISABLED, true, StoreConfig.DEFAULTS);
+
+    public WokConfig(UpstreamConfig upstream, boolean autostart) {
+        this(upstream, autostart, StoreConfig.DEFAULTS);
+    }
 }

@@ -61,6 +61,17 @@ public final class Params {
         return java.util.OptionalLong.of(value.asLong());
     }
 
+    public java.util.Optional<Boolean> optionalBoolean(String name) throws ProtocolException {
+        JsonNode value = params.get(name);
+        if (value == null || value.isNull()) {
+            return java.util.Optional.empty();
+        }
+        if (!value.isBoolean()) {
+            throw invalid("\"" + name + "\" must be true or false, got " + value);
+        }
+        return java.util.Optional.of(value.asBoolean());
+    }
+
     public ProtocolException invalid(String detail) {
         return new ProtocolException(ErrorCode.INVALID_PARAMS, request.method() + ": " + detail, request.id());
     }

@@ -13,6 +13,7 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 import org.slf4j.Logger;
@@ -79,13 +80,20 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
      * Every answer's write is checked: one that fails (an encoder error, say) would otherwise vanish and
      * leave the client waiting forever, so it is logged and that client's connection closed.
      */
-    private static void write(Channel channel, Message message) {
+    private static CompletionStage<Void> write(Channel channel, Message message) {
+        CompletableFuture<Void> written = new CompletableFuture<>();
         channel.writeAndFlush(message).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess() && channel.isActive()) {
+            if (f.isSuccess()) {
+                written.complete(null);
+                return;
+            }
+            written.completeExceptionally(f.cause());
+            if (channel.isActive()) {
                 log.warn("could not write an answer to a client; closing its connection", f.cause());
                 channel.close();
             }
         });
+        return written;
     }
 
     private static ErrorReply internalError(Request request, Throwable cause) {

@@ -6,7 +6,10 @@ import dev.wok.daemon.api.ProcessStats;
 import dev.wok.daemon.ipc.IpcServer;
 import dev.wok.daemon.ipc.MethodRegistry;
 import dev.wok.daemon.ipc.UnixSocketTransport;
-import dev.wok.daemon.upstream.ClientId;
+import dev.wok.daemon.config.StoreConfig;
+import dev.wok.daemon.store.Store;
+import dev.wok.daemon.store.StoreException;
+import dev.wok.daemon.sync.SyncEngine;
 import dev.wok.daemon.upstream.ConnectionSnapshot;
 import dev.wok.daemon.upstream.Upstream;
 import dev.wok.protocol.WokVersion;
@@ -39,6 +42,7 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
     private final WokPaths paths;
     private final DaemonInfo info;
     private final InstanceLock lock;
+    private final Store store;
     private final Upstream upstream;
     private final ConfigReloader reloader;
     private final ScheduledExecutorService housekeeping;
@@ -48,11 +52,12 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
     /** Set before the first client is accepted, so every method sees it. */
     private volatile IpcServer server;
 
-    private Daemon(WokPaths paths, DaemonInfo info, InstanceLock lock, Upstream upstream, ConfigReloader reloader,
-                   ScheduledExecutorService housekeeping) {
+    private Daemon(WokPaths paths, DaemonInfo info, InstanceLock lock, Store store, Upstream upstream,
+                   ConfigReloader reloader, ScheduledExecutorService housekeeping) {
         this.paths = paths;
         this.info = info;
         this.lock = lock;
+        this.store = store;
         this.upstream = upstream;
         this.reloader = reloader;
         this.housekeeping = housekeeping;
@@ -72,7 +77,13 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
         Deque<AutoCloseable> undo = new ArrayDeque<>();
         undo.push(lock);
         try {
-            Upstream upstream = Upstream.start(settings.config().upstream(), clientId(paths.stateDir()));
+            Store store = openStore(paths.stateDir(), settings.config().store());
+            undo.push(store);
+            SyncEngine[] sync = new SyncEngine[1];
+            Upstream upstream = Upstream.start(settings.config().upstream(), actor -> {
+                sync[0] = new SyncEngine(store, actor);
+                return new Upstream.Wiring(sync[0], () -> sync[0].hello(WokVersion.version()), sync[0]::attach);
+            }, java.util.Optional.empty());
             undo.push(upstream);
             ConfigReloader reloader = new ConfigReloader(paths.configFile(), settings.env(), upstream.manager());
             undo.push(reloader);
@@ -85,9 +96,9 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
             UnixSocketTransport transport = UnixSocketTransport.best();
             DaemonInfo info = new DaemonInfo(ProcessHandle.current().pid(), WokVersion.version(),
                     Clock.systemUTC().instant(), paths.socket(), paths.logFile(), paths.configFile(), transport.label());
-            Daemon daemon = new Daemon(paths, info, lock, upstream, reloader, housekeeping);
+            Daemon daemon = new Daemon(paths, info, lock, store, upstream, reloader, housekeeping);
             housekeeping.scheduleAtFixedRate(() -> daemon.stats = ProcessStats.sample(), 1, 1, TimeUnit.SECONDS);
-            MethodRegistry methods = Api.methods(daemon, upstream.manager(), Clock.systemUTC());
+            MethodRegistry methods = Api.methods(daemon, upstream.manager(), sync[0], store, Clock.systemUTC());
             daemon.server = bind(transport, settings, methods, uid);
             daemon.server.startAccepting();
             log.info("wokd {} started: pid {}, socket {}, state {}", info.version(), info.pid(), paths.socket(),
@@ -116,12 +127,12 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
         }
     }
 
-    private static String clientId(Path stateDir) throws StartupException {
+    /** A store from a newer wokd stops the start; one that is damaged or unwritable only refuses pushes. */
+    private static Store openStore(Path stateDir, StoreConfig config) throws StartupException {
         try {
-            return ClientId.load(stateDir);
-        } catch (IOException e) {
-            throw new StartupException(StartupException.Reason.CANNOT_WRITE_STATE,
-                    "cannot read or create the client id in " + stateDir + ": " + IoErrors.cause(e), e);
+            return Store.open(stateDir, config.maxPending(), Clock.systemUTC());
+        } catch (StoreException e) {
+            throw new StartupException(StartupException.Reason.UNUSABLE_STORE, e.getMessage(), e);
         }
     }
 
@@ -183,6 +194,7 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
             log.info("stopping");
             upstream.close();
             server.close();
+            store.close();
             reloader.close();
             housekeeping.shutdownNow();
             lock.close();

@@ -8,7 +8,9 @@ public final class StartupException extends Exception {
         SOCKET_PATH_TOO_LONG,
         CANNOT_BIND,
         CANNOT_WRITE_STATE,
-        BAD_CONFIG
+        BAD_CONFIG,
+        /** The store was written by a newer wokd. */
+        UNUSABLE_STORE
     }
 
     private final Reason reason;

@@ -2,6 +2,7 @@ package dev.wok.daemon.upstream;
 
 import dev.wok.daemon.config.UpstreamConfig;
 import dev.wok.protocol.api.ConnectionState;
+import dev.wok.protocol.upstream.UpstreamMessage;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -58,6 +59,29 @@ public final class ConnectionManager {
         default void ended() {}
     }
 
+    /**
+     * What runs on a live connection (the sync engine): told on the actor's thread when a connection is
+     * welcomed, of every message after that, and when it ends. It must not block.
+     */
+    public interface Session {
+        Session NONE = new Session() {
+            @Override
+            public void connected(UpstreamMessage.Welcome welcome, Dialer.Link link) {}
+
+            @Override
+            public void received(UpstreamMessage message) {}
+
+            @Override
+            public void disconnected() {}
+        };
+
+        void connected(UpstreamMessage.Welcome welcome, Dialer.Link link);
+
+        void received(UpstreamMessage message);
+
+        void disconnected();
+    }
+
     /** What a watcher has been told, to tell it only changes. */
     private record Seen(ConnectionState state, int attempt, Optional<String> url, Optional<String> error) {
         static Seen of(ConnectionSnapshot s) {
@@ -79,6 +103,7 @@ public final class ConnectionManager {
                           Scheduler.Cancellable timer) {}
 
     private final Function<UpstreamConfig, Dialer> dialers;
+    private final Session session;
     private final Scheduler scheduler;
     private final RandomGenerator random;
     private volatile ConnectionSnapshot published;
@@ -105,6 +130,7 @@ public final class ConnectionManager {
     private Instant restartWindowEnds;
     private Instant lastHeartbeatAt;
     private Duration lastRoundTrip;
+    private boolean sessionLive;
 
     /**
      * @param dialers makes the dialer for a configuration that has an upstream, once per configuration;
@@ -112,7 +138,14 @@ public final class ConnectionManager {
      */
     public ConnectionManager(UpstreamConfig config, Function<UpstreamConfig, Dialer> dialers, Scheduler scheduler,
                              RandomGenerator random) {
+        this(config, dialers, scheduler, random, Session.NONE);
+    }
+
+    /** @param session what runs on each live connection; called on the actor's thread */
+    public ConnectionManager(UpstreamConfig config, Function<UpstreamConfig, Dialer> dialers, Scheduler scheduler,
+                             RandomGenerator random, Session session) {
         this.dialers = dialers;
+        this.session = session;
         this.scheduler = scheduler;
         this.random = random;
         this.config = config;
@@ -296,8 +329,13 @@ public final class ConnectionManager {
         transition(waitingState(), failures + 1);
         Dialer.Events events = new Dialer.Events() {
             @Override
-            public void opened(long g) {
-                scheduler.execute(() -> onOpened(g));
+            public void opened(long g, UpstreamMessage.Welcome welcome, Dialer.Link link) {
+                scheduler.execute(() -> onOpened(g, welcome, link));
+            }
+
+            @Override
+            public void received(long g, UpstreamMessage message) {
+                scheduler.execute(() -> onReceived(g, message));
             }
 
             @Override
@@ -319,7 +357,7 @@ public final class ConnectionManager {
         }
     }
 
-    private void onOpened(long g) {
+    private void onOpened(long g, UpstreamMessage.Welcome welcome, Dialer.Link link) {
         onActor();
         if (g != generation || current == null) {
             log.debug("ignoring the success of stale attempt {} (current {})", g, generation);
@@ -336,6 +374,29 @@ public final class ConnectionManager {
         stableTimer = scheduler.schedule(STABLE_AFTER, () -> onStable(g));
         transition(ConnectionState.CONNECTED, 0);
         log.info("connected to {}", config.redactedUrl().orElse("?"));
+        sessionLive = true;
+        session.connected(welcome, link);
+    }
+
+    private void onReceived(long g, UpstreamMessage message) {
+        onActor();
+        if (g == generation && state == ConnectionState.CONNECTED) {
+            session.received(message);
+        }
+    }
+
+    /**
+     * Drops the live connection and connects again soon (the sync engine found it out of step: a gap
+     * in the events, a store write that failed). Not counted as a failure.
+     */
+    public void resync(String why) {
+        scheduler.execute(() -> {
+            onActor();
+            if (state == ConnectionState.CONNECTED) {
+                log.info("reconnecting to resync: {}", why);
+                onFailed(generation, Dialer.Failure.goingAway(why));
+            }
+        });
     }
 
     private void onHeartbeat(long g, Duration roundTrip) {
@@ -444,6 +505,10 @@ public final class ConnectionManager {
 
     /** Closes the current attempt and makes every callback or timer still pending for it stale. */
     private void abandonCurrent() {
+        if (sessionLive) {
+            sessionLive = false;
+            session.disconnected();
+        }
         cancelTimers();
         nextRetryAt = null;
         generation++;

@@ -1,5 +1,6 @@
 package dev.wok.daemon.upstream;
 
+import dev.wok.protocol.upstream.UpstreamMessage;
 import java.time.Duration;
 
 /**
@@ -25,10 +26,21 @@ public interface Dialer {
         void close();
     }
 
+    /** Sends on a live connection; used on the connector's thread only. */
+    interface Link {
+        /** Queues a message; nothing goes out until {@link #flush}. */
+        void send(UpstreamMessage message);
+
+        void flush();
+    }
+
     /** What a dialer reports. Every call carries the generation of the attempt it is about. */
     interface Events {
-        /** Connected and the resume handshake finished. */
-        void opened(long generation);
+        /** Connected: the upstream welcomed us; {@code link} sends on this connection until it fails. */
+        void opened(long generation, UpstreamMessage.Welcome welcome, Link link);
+
+        /** A message after the welcome: acks, events, synced. */
+        default void received(long generation, UpstreamMessage message) {}
 
         /** The attempt failed or the live connection dropped; reported at most once per attempt. */
         void failed(long generation, Failure failure);

@@ -19,6 +19,7 @@ import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -43,13 +44,29 @@ public final class Upstream implements AutoCloseable {
         this.manager = manager;
     }
 
-    /** Starts connecting with the system's name servers. */
+    /** What runs on each live connection, made once the connector's thread exists. */
+    public interface SessionFactory {
+        /** @return the session, and the hello each attempt sends (asked on the connector's thread) */
+        Wiring make(Scheduler actor);
+    }
+
+    /** A session and where each attempt's hello comes from. */
+    public record Wiring(ConnectionManager.Session session, Supplier<UpstreamMessage.Hello> hello,
+                         java.util.function.Consumer<ConnectionManager> attach) {}
+
+    /** A connector that only keeps the connection (no sync): tests and tools. */
     public static Upstream start(UpstreamConfig config, String clientId) {
         return start(config, clientId, Optional.empty());
     }
 
-    /** @param nameServers where DNS queries go; empty for the system's (tests point it at a local server) */
     public static Upstream start(UpstreamConfig config, String clientId, Optional<DnsServerAddressStreamProvider> nameServers) {
+        UpstreamMessage.Hello hello = new UpstreamMessage.Hello(clientId, 0, 0, null, WokVersion.version());
+        return start(config, actor -> new Wiring(ConnectionManager.Session.NONE, () -> hello, manager -> { }), nameServers);
+    }
+
+    /** @param nameServers where DNS queries go; empty for the system's (tests point it at a local server) */
+    public static Upstream start(UpstreamConfig config, SessionFactory sessions,
+                                 Optional<DnsServerAddressStreamProvider> nameServers) {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wokd-upstream", true),
                 NioIoHandler.newFactory());
         EventLoop loop = group.next();
@@ -58,10 +75,12 @@ public final class Upstream implements AutoCloseable {
         nameServers.ifPresent(dns::nameServerProvider);
         DnsAddressResolverGroup resolvers = new DnsAddressResolverGroup(dns);
         resolvers.getResolver(loop); // made here, not on the actor: it reads /etc/resolv.conf and /etc/hosts
-        UpstreamMessage.Hello hello = new UpstreamMessage.Hello(clientId, 0, 0, null, WokVersion.version());
+        Scheduler actor = new EventLoopScheduler(loop, Clock.systemUTC());
+        Wiring wiring = sessions.make(actor);
         ConnectionManager manager = new ConnectionManager(config,
-                c -> new WebSocketDialer(c, loop, resolvers.getResolver(loop), blocking, () -> hello),
-                new EventLoopScheduler(loop, Clock.systemUTC()), new SplittableRandom());
+                c -> new WebSocketDialer(c, loop, resolvers.getResolver(loop), blocking, wiring.hello()),
+                actor, new SplittableRandom(), wiring.session());
+        wiring.attach().accept(manager);
         manager.start();
         log.info("upstream: {}", config.redactedUrl().map(u -> "syncing with " + u).orElse("none configured; sync disabled"));
         return new Upstream(group, blocking, resolvers, manager);

@@ -118,17 +118,38 @@ final class UpstreamSession extends ChannelInboundHandlerAdapter {
             fail(ctx, Dialer.Failure.retryable("the relay sent something unreadable: " + e.getMessage()));
             return;
         }
-        if (message instanceof UpstreamMessage.Welcome) {
+        if (message instanceof UpstreamMessage.Welcome welcome) {
+            if (welcomed) {
+                fail(ctx, Dialer.Failure.retryable("the relay sent a second welcome"));
+                return;
+            }
             welcomed = true;
             if (welcomeTimer != null) {
                 welcomeTimer.cancel(false);
             }
-            events.opened(generation);
+            events.opened(generation, welcome, new ChannelLink(ctx));
         } else if (message instanceof UpstreamMessage.Error error) {
             boolean fatal = error.code().equals("unauthorized") || error.code().equals("unsupported_version");
             fail(ctx, new Dialer.Failure(fatal, "relay error " + error.code() + ": " + error.message()));
+        } else if (!welcomed) {
+            fail(ctx, Dialer.Failure.retryable("the relay sent " + message.getClass().getSimpleName().toLowerCase(java.util.Locale.ROOT)
+                    + " before its welcome"));
+        } else {
+            events.received(generation, message);
         }
-        // Events and acks feed the sync engine, which is not part of the connector.
+    }
+
+    /** Writes on this session's channel, from its event loop (which is the connector's thread). */
+    private record ChannelLink(ChannelHandlerContext ctx) implements Dialer.Link {
+        @Override
+        public void send(UpstreamMessage message) {
+            ctx.write(new TextWebSocketFrame(UpstreamCodec.encode(message)), ctx.voidPromise());
+        }
+
+        @Override
+        public void flush() {
+            ctx.flush();
+        }
     }
 
     @Override

@@ -267,9 +267,16 @@ public final class WebSocketDialer implements Dialer {
         /** Reports to the manager at most once per attempt, and never after the attempt was closed. */
         private final class ReportOnce implements Events {
             @Override
-            public void opened(long g) {
+            public void opened(long g, UpstreamMessage.Welcome welcome, Link link) {
                 if (!closed && !reported) {
-                    events.opened(g);
+                    events.opened(g, welcome, link);
+                }
+            }
+
+            @Override
+            public void received(long g, UpstreamMessage message) {
+                if (!closed && !reported) {
+                    events.received(g, message);
                 }
             }
 

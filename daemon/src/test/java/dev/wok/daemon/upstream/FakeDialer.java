@@ -1,6 +1,7 @@
 package dev.wok.daemon.upstream;
 
 import dev.wok.daemon.config.UpstreamConfig;
+import dev.wok.protocol.upstream.UpstreamMessage;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
@@ -44,8 +45,27 @@ final class FakeDialer implements Function<UpstreamConfig, Dialer> {
             this.events = events;
         }
 
+        final List<UpstreamMessage> sent = new ArrayList<>();
+
+        /** Welcomed by an upstream that has stored nothing of ours. */
         void open() {
-            events.opened(generation);
+            open(new UpstreamMessage.Welcome("epoch-1", 0, 0));
+        }
+
+        void open(UpstreamMessage.Welcome welcome) {
+            events.opened(generation, welcome, new Dialer.Link() {
+                @Override
+                public void send(UpstreamMessage message) {
+                    sent.add(message);
+                }
+
+                @Override
+                public void flush() {}
+            });
+        }
+
+        void receive(UpstreamMessage message) {
+            events.received(generation, message);
         }
 
         void heartbeat(java.time.Duration rtt) {

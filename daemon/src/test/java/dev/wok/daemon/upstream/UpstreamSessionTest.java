@@ -34,8 +34,13 @@ class UpstreamSessionTest {
     private EmbeddedChannel upgraded() {
         Dialer.Events events = new Dialer.Events() {
             @Override
-            public void opened(long generation) {
-                reported.add("opened " + generation);
+            public void opened(long generation, UpstreamMessage.Welcome welcome, Dialer.Link link) {
+                reported.add("opened " + generation + " at head " + welcome.head());
+            }
+
+            @Override
+            public void received(long generation, UpstreamMessage message) {
+                reported.add("received " + message.getClass().getSimpleName());
             }
 
             @Override
@@ -67,7 +72,9 @@ class UpstreamSessionTest {
         assertThat(hello.text()).contains("\"type\":\"hello\"").contains("\"client\":\"me\"").contains("\"acked\":3");
         hello.release();
         channel.writeInbound(new TextWebSocketFrame(welcome()));
-        assertThat(reported).containsExactly("opened 7");
+        assertThat(reported).containsExactly("opened 7 at head 9");
+        channel.writeInbound(new TextWebSocketFrame("{\"type\":\"ack\",\"upTo\":3}"));
+        assertThat(reported).containsExactly("opened 7 at head 9", "received Ack");
     }
 
     @Test

@@ -6,18 +6,20 @@ import dev.wok.protocol.Json;
 import java.util.OptionalLong;
 
 /**
- * The {@code status} result: the connection fields, then the daemon's own, in one flat JSON object.
+ * The {@code status} result: the connection fields, the sync fields, then the daemon's own, in one flat
+ * JSON object.
  *
  * @param rssBytes resident memory where the platform tells it (Linux)
  * @param transport the socket transport: epoll, kqueue or nio
  */
-public record DaemonStatus(ConnectionStatus connection, String version, long pid, String startedAt, long uptimeMs,
+public record DaemonStatus(ConnectionStatus connection, SyncStatus sync, String version, long pid, String startedAt, long uptimeMs,
                            int clients, long heapUsedBytes, long heapMaxBytes, OptionalLong rssBytes, String socket,
                            String log, String transport) {
 
     public ObjectNode toJson() {
         ObjectNode out = Json.object();
         connection.writeTo(out);
+        sync.writeTo(out);
         out.put("version", version);
         out.put("pid", pid);
         out.put("started_at", startedAt);
@@ -33,7 +35,7 @@ public record DaemonStatus(ConnectionStatus connection, String version, long pid
     }
 
     public static DaemonStatus readFrom(JsonNode in) {
-        return new DaemonStatus(ConnectionStatus.readFrom(in), in.path("version").asText("?"), in.path("pid").asLong(),
+        return new DaemonStatus(ConnectionStatus.readFrom(in), SyncStatus.readFrom(in), in.path("version").asText("?"), in.path("pid").asLong(),
                 in.path("started_at").asText(""), in.path("uptime_ms").asLong(), in.path("clients").asInt(),
                 in.path("heap_used_bytes").asLong(), in.path("heap_max_bytes").asLong(), Fields.optionalLong(in, "rss_bytes"),
                 in.path("socket").asText(""), in.path("log").asText(""), in.path("transport").asText("?"));
