@@ -50,7 +50,10 @@ final class Cli {
         ErrorCode code = e.errorCode().orElse(ErrorCode.INTERNAL_ERROR);
         return switch (code) {
             case INVALID_PARAMS, BAD_CONFIG -> ExitCodes.USAGE;
-            case NO_UPSTREAM -> ExitCodes.NOT_CONNECTED;
+            case NO_UPSTREAM, NOT_CONNECTED -> ExitCodes.NOT_CONNECTED;
+            case TIMEOUT -> ExitCodes.TIMEOUT;
+            case OUTBOX_FULL -> ExitCodes.OUTBOX_FULL;
+            case STORE_UNAVAILABLE -> ExitCodes.STORE_UNAVAILABLE;
             default -> ExitCodes.FAILURE;
         };
     }

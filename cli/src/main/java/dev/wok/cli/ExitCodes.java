@@ -18,6 +18,10 @@ public final class ExitCodes {
     public static final int TIMEOUT = 5;
     /** Not connected upstream, and waiting will not help: no upstream configured, or credentials refused. */
     public static final int NOT_CONNECTED = 6;
+    /** The outbox holds its quota of ops ([store] max_pending); nothing was stored. */
+    public static final int OUTBOX_FULL = 7;
+    /** The daemon's store cannot take writes: disk full, read-only, damaged; the message says which. */
+    public static final int STORE_UNAVAILABLE = 8;
 
     private ExitCodes() {}
 }

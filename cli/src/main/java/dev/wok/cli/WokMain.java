@@ -28,9 +28,9 @@ import picocli.CommandLine.Spec;
                 "  NO_COLOR.",
                 "Exit codes: 0 ok, 1 failure, 2 usage or bad input, 3 wokd not running,",
                 "  4 wokd not answering, 5 timed out, 6 not connected (no upstream configured,",
-                "  or credentials refused)."},
-        subcommands = {WokMain.Ping.class, StatusCommand.class, StopCommand.class, WokMain.SocketPath.class,
-                CommandLine.HelpCommand.class})
+                "  or credentials refused), 7 outbox full, 8 store cannot be written."},
+        subcommands = {SyncCommands.Push.class, SyncCommands.Log.class, SyncCommands.SyncNow.class, StatusCommand.class,
+                WokMain.Ping.class, StopCommand.class, WokMain.SocketPath.class, CommandLine.HelpCommand.class})
 public final class WokMain extends TopLevelCommand {
     public WokMain(CliContext context) {
         super(context);

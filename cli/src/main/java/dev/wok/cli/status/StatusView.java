@@ -3,6 +3,7 @@ package dev.wok.cli.status;
 import dev.wok.protocol.api.ConnectionState;
 import dev.wok.protocol.api.ConnectionStatus;
 import dev.wok.protocol.api.DaemonStatus;
+import dev.wok.protocol.api.SyncStatus;
 import java.time.Duration;
 import java.util.Locale;
 
@@ -30,6 +31,13 @@ public final class StatusView {
                 .append("up ").append(duration(Duration.ofMillis(status.uptimeMs()))).append(dot)
                 .append(status.transport()).append(" transport\n");
         connectionRows(out, status.connection());
+        SyncStatus sync = status.sync();
+        row(out, "outbox", sync.pending() + " pending"
+                + sync.oldestPendingAgeMs().stream().mapToObj(ms -> " (oldest " + duration(Duration.ofMillis(ms)) + ")").findFirst().orElse("")
+                + dot + "acknowledged up to " + sync.lastAckedCseq());
+        row(out, "events", "up to seq " + sync.lastServerSeq()
+                + sync.epoch().map(e -> dot + "epoch " + (e.length() > 8 ? e.substring(0, 8) : e)).orElse(""));
+        row(out, "store", sync.store() + sync.storeError().map(e -> (unicode ? " — " : " - ") + "cannot be written: " + e).orElse(""));
         row(out, "clients", Integer.toString(status.clients()));
         String rss = status.rssBytes().isPresent() ? dot + "rss " + bytes(status.rssBytes().getAsLong()) : "";
         row(out, "memory", "heap " + bytes(status.heapUsedBytes()) + " of " + bytes(status.heapMaxBytes()) + rss);
