@@ -48,7 +48,7 @@ public final class StatusMethod implements MethodHandler {
         SyncStatus sync = new SyncStatus(s.clientId(), s.pending(),
                 s.oldestPendingAt().map(at -> OptionalLong.of(Math.max(0, Duration.between(at, now).toMillis())))
                         .orElse(OptionalLong.empty()),
-                s.acked(), s.lastSeq(), s.epoch(), store.file().toString(), s.failure().map(Throwable::getMessage));
+                s.acked(), s.lastSeq(), s.epoch(), store.file().toString(), s.problem().map(Throwable::getMessage));
         DaemonStatus status = new DaemonStatus(ConnectionStatuses.of(connection.get(), now), sync, info.version(), info.pid(),
                 startedAt, Duration.between(info.startedAt(), now).toMillis(), clients.getAsInt(), memory.heapUsedBytes(),
                 memory.heapMaxBytes(), memory.rssBytes(), info.socket().toString(), info.logFile().toString(),

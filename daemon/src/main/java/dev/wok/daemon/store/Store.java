@@ -79,7 +79,8 @@ public final class Store implements AutoCloseable {
     private final Path file;
     private final long maxPending;
     private final Clock clock;
-    private final Connection writer;
+    /** Owned by the writer thread once it runs; replaced when a failed write leaves it unusable. */
+    private Connection writer;
     private final Connection reader;
     private final BlockingQueue<Write> queue = new LinkedBlockingQueue<>();
     private final List<Listener> listeners = new CopyOnWriteArrayList<>();
@@ -151,7 +152,8 @@ public final class Store implements AutoCloseable {
 
     private static Store failed(Path file, long maxPending, Clock clock, StoreException why) {
         log.error("the store cannot be used; pushes are refused until it is fixed: {}", why.getMessage());
-        StoreSnapshot broken = new StoreSnapshot("unknown", 1, 0, 0, Optional.empty(), 0, Optional.empty(), Optional.of(why));
+        StoreSnapshot broken = new StoreSnapshot("unknown", 1, 0, 0, Optional.empty(), 0, Optional.empty(), Optional.of(why),
+                Optional.empty());
         return new Store(file, maxPending, clock, null, null, broken);
     }
 
@@ -191,7 +193,8 @@ public final class Store implements AutoCloseable {
                         p.setString(1, clientId);
                         p.executeUpdate();
                     }
-                    return new StoreSnapshot(clientId, 1, 0, 0, Optional.empty(), 0, Optional.empty(), Optional.empty());
+                    return new StoreSnapshot(clientId, 1, 0, 0, Optional.empty(), 0, Optional.empty(), Optional.empty(),
+                            Optional.empty());
                 }
                 String clientId = r.getString(1);
                 long nextCseq = r.getLong(2);
@@ -202,7 +205,8 @@ public final class Store implements AutoCloseable {
                 try (ResultSet c = s.executeQuery("SELECT COUNT(*) FROM outbox")) {
                     pending = c.getLong(1);
                 }
-                return new StoreSnapshot(clientId, nextCseq, acked, lastSeq, epoch, pending, oldestPending(db), Optional.empty());
+                return new StoreSnapshot(clientId, nextCseq, acked, lastSeq, epoch, pending, oldestPending(db), Optional.empty(),
+                        Optional.empty());
             }
         }
     }
@@ -482,13 +486,11 @@ public final class Store implements AutoCloseable {
             for (Write write : batch) {
                 fail(write, failure);
             }
-            if (failure.kind() == StoreException.Kind.CORRUPT) {
-                snapshot = withFailure(before, failure);
-            }
+            snapshot = withFailure(before, failure, failure.kind() == StoreException.Kind.CORRUPT);
             return;
         }
         snapshot = new StoreSnapshot(before.clientId(), t.nextCseq, t.acked, t.lastSeq, Optional.ofNullable(t.epoch),
-                t.pending, t.oldest, Optional.empty());
+                t.pending, t.oldest, Optional.empty(), Optional.empty());
         answers.forEach(Runnable::run);
         notifyListeners(pushed, before.lastSeq() != t.lastSeq ? t.lastSeq : -1);
     }
@@ -521,16 +523,29 @@ public final class Store implements AutoCloseable {
         }
     }
 
-    private static StoreSnapshot withFailure(StoreSnapshot s, StoreException failure) {
+    /** A damaged database stays refused; anything else is remembered until a write succeeds again. */
+    private static StoreSnapshot withFailure(StoreSnapshot s, StoreException failure, boolean lasting) {
         return new StoreSnapshot(s.clientId(), s.nextCseq(), s.acked(), s.lastSeq(), s.epoch(), s.pending(),
-                s.oldestPendingAt(), Optional.of(failure));
+                s.oldestPendingAt(), lasting ? Optional.of(failure) : s.failure(), Optional.of(failure));
     }
 
+    /**
+     * Undoes a failed batch. SQLite may already have rolled back (it does on a full disk), which leaves the
+     * driver's transaction state behind; a fresh connection is the one state known to be right.
+     */
     private void rollback() {
         try {
             writer.rollback();
         } catch (SQLException e) {
-            log.warn("rollback failed: {}", e.getMessage());
+            log.debug("rollback: {}", e.getMessage());
+        }
+        statements = null;
+        closeQuietly(writer);
+        try {
+            writer = connect(file);
+            writer.setAutoCommit(false);
+        } catch (SQLException e) {
+            log.warn("cannot reopen the store after a failed write; the next write will try again: {}", e.getMessage());
         }
     }
 

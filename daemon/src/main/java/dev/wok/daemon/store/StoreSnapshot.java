@@ -12,7 +12,14 @@ import java.util.Optional;
  * @param lastSeq the last server seq applied to the event log
  * @param epoch the upstream store's epoch those seqs belong to; empty before the first welcome
  * @param oldestPendingAt when the oldest op still in the outbox was pushed
- * @param failure why the store is unusable, when it is (then pushes are refused with it)
+ * @param failure why the store is unusable, when it is (then every write is refused with it)
+ * @param lastWriteFailure why the last write failed (a full disk, say), until a write succeeds again
  */
 public record StoreSnapshot(String clientId, long nextCseq, long acked, long lastSeq, Optional<String> epoch,
-                            long pending, Optional<Instant> oldestPendingAt, Optional<StoreException> failure) {}
+                            long pending, Optional<Instant> oldestPendingAt, Optional<StoreException> failure,
+                            Optional<StoreException> lastWriteFailure) {
+    /** What is wrong with the store now, if anything: for status. */
+    public Optional<StoreException> problem() {
+        return failure.isPresent() ? failure : lastWriteFailure;
+    }
+}

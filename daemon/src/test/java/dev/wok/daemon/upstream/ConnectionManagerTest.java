@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.wok.daemon.config.HeartbeatPolicy;
 import dev.wok.daemon.config.RetryPolicy;
 import dev.wok.daemon.config.UpstreamConfig;
+import dev.wok.daemon.testing.FakeDialer;
+import dev.wok.daemon.testing.ManualScheduler;
 import dev.wok.protocol.api.ConnectionState;
 import java.net.URI;
 import java.time.Duration;

@@ -1,8 +1,8 @@
-package dev.wok.daemon.upstream;
+package dev.wok.daemon.testing;
 
+import dev.wok.daemon.upstream.Scheduler;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayDeque;
 import java.util.Comparator;
 import java.util.PriorityQueue;
 import java.util.Queue;
@@ -11,10 +11,11 @@ import java.util.Queue;
  * A scheduler on a manual clock: nothing runs until the test drains it or moves time forward, and then on
  * the test's own thread.
  */
-final class ManualScheduler implements Scheduler {
+public final class ManualScheduler implements Scheduler {
     private record Timed(long due, long order, Runnable task, boolean[] cancelled) {}
 
-    private final Queue<Runnable> ready = new ArrayDeque<>();
+    /** Other threads (the store's) post here too; everything runs on the test's thread when it drains. */
+    private final Queue<Runnable> ready = new java.util.concurrent.ConcurrentLinkedQueue<>();
     private final PriorityQueue<Timed> timers =
             new PriorityQueue<>(Comparator.comparingLong(Timed::due).thenComparingLong(Timed::order));
     private Instant now = Instant.parse("2026-11-22T00:00:00Z");
@@ -51,12 +52,12 @@ final class ManualScheduler implements Scheduler {
     }
 
     /** The system sleeps for {@code duration}: wall time jumps, monotonic time (and every timer) stands still. */
-    void sleepSystem(Duration duration) {
+    public void sleepSystem(Duration duration) {
         now = now.plus(duration);
     }
 
     /** Runs everything queued to run now, including what those tasks queue. */
-    void drain() {
+    public void drain() {
         Runnable task;
         while ((task = ready.poll()) != null) {
             task.run();
@@ -64,7 +65,7 @@ final class ManualScheduler implements Scheduler {
     }
 
     /** Moves both clocks forward, running each timer at its due time, in order. */
-    void advance(Duration duration) {
+    public void advance(Duration duration) {
         long target = mono + duration.toNanos();
         drain();
         while (!timers.isEmpty() && timers.peek().due() <= target) {
@@ -81,7 +82,7 @@ final class ManualScheduler implements Scheduler {
     }
 
     /** Timers still pending (not cancelled). */
-    long pendingTimers() {
+    public long pendingTimers() {
         return timers.stream().filter(t -> !t.cancelled()[0]).count();
     }
 }

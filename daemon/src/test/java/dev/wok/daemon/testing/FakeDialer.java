@@ -1,6 +1,7 @@
-package dev.wok.daemon.upstream;
+package dev.wok.daemon.testing;
 
 import dev.wok.daemon.config.UpstreamConfig;
+import dev.wok.daemon.upstream.Dialer;
 import dev.wok.protocol.upstream.UpstreamMessage;
 import java.util.ArrayList;
 import java.util.List;
@@ -10,9 +11,9 @@ import java.util.function.Function;
  * Makes a dialer per configuration, as the daemon does, and records every attempt any of them opens
  * with the configuration it was made for; the test decides what each attempt reports, and when.
  */
-final class FakeDialer implements Function<UpstreamConfig, Dialer> {
-    final List<FakeAttempt> attempts = new ArrayList<>();
-    final List<UpstreamConfig> configs = new ArrayList<>();
+public final class FakeDialer implements Function<UpstreamConfig, Dialer> {
+    public final List<FakeAttempt> attempts = new ArrayList<>();
+    public final List<UpstreamConfig> configs = new ArrayList<>();
 
     @Override
     public Dialer apply(UpstreamConfig config) {
@@ -24,20 +25,20 @@ final class FakeDialer implements Function<UpstreamConfig, Dialer> {
         };
     }
 
-    FakeAttempt last() {
+    public FakeAttempt last() {
         return attempts.get(attempts.size() - 1);
     }
 
     /** Attempts not closed yet: at most one may be open at any time. */
-    long open() {
+    public long open() {
         return attempts.stream().filter(a -> !a.closed).count();
     }
 
-    static final class FakeAttempt implements Dialer.Attempt {
-        final UpstreamConfig config;
-        final long generation;
-        final Dialer.Events events;
-        boolean closed;
+    public static final class FakeAttempt implements Dialer.Attempt {
+        public final UpstreamConfig config;
+        public final long generation;
+        public final Dialer.Events events;
+        public boolean closed;
 
         FakeAttempt(UpstreamConfig config, long generation, Dialer.Events events) {
             this.config = config;
@@ -45,14 +46,14 @@ final class FakeDialer implements Function<UpstreamConfig, Dialer> {
             this.events = events;
         }
 
-        final List<UpstreamMessage> sent = new ArrayList<>();
+        public final List<UpstreamMessage> sent = new ArrayList<>();
 
         /** Welcomed by an upstream that has stored nothing of ours. */
-        void open() {
+        public void open() {
             open(new UpstreamMessage.Welcome("epoch-1", 0, 0));
         }
 
-        void open(UpstreamMessage.Welcome welcome) {
+        public void open(UpstreamMessage.Welcome welcome) {
             events.opened(generation, welcome, new Dialer.Link() {
                 @Override
                 public void send(UpstreamMessage message) {
@@ -64,23 +65,23 @@ final class FakeDialer implements Function<UpstreamConfig, Dialer> {
             });
         }
 
-        void receive(UpstreamMessage message) {
+        public void receive(UpstreamMessage message) {
             events.received(generation, message);
         }
 
-        void heartbeat(java.time.Duration rtt) {
+        public void heartbeat(java.time.Duration rtt) {
             events.heartbeat(generation, rtt);
         }
 
-        void fail(String message) {
+        public void fail(String message) {
             events.failed(generation, Dialer.Failure.retryable(message));
         }
 
-        void goAway(String message) {
+        public void goAway(String message) {
             events.failed(generation, Dialer.Failure.goingAway(message));
         }
 
-        void reject(String message) {
+        public void reject(String message) {
             events.failed(generation, Dialer.Failure.fatal(message));
         }
 
