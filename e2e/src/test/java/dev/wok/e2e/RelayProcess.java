@@ -1,10 +1,9 @@
 package dev.wok.e2e;
 
-import java.io.BufferedReader;
+import dev.wok.protocol.process.MarkerLine;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -12,19 +11,24 @@ import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
-/** A real wok-relay process on loopback, so tests can kill, freeze and restart it. */
+/**
+ * A real wok-relay process on loopback, so tests can kill, freeze and restart it. Its stderr (its log) is
+ * kept in a file beside its data, for the message of a test that fails.
+ */
 final class RelayProcess implements AutoCloseable {
     private static final Pattern LISTENING = Pattern.compile("listening on ws://127\\.0\\.0\\.1:(\\d+)/sync");
 
     final Process process;
     final int port;
+    final Path log;
 
-    private RelayProcess(Process process, int port) {
+    private RelayProcess(Process process, int port, Path log) {
         this.process = process;
         this.port = port;
+        this.log = log;
     }
 
-    static RelayProcess start(Path data, int port, Path tokenFile) throws IOException {
+    static RelayProcess start(Path data, int port, Path tokenFile, String... extraArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-XX:+UseSerialGC", "-Xmx128m",
                 "-cp", System.getProperty("java.class.path"), "dev.wok.relay.RelayMain",
@@ -33,19 +37,35 @@ final class RelayProcess implements AutoCloseable {
             command.add("--token-file");
             command.add(tokenFile.toString());
         }
+        command.addAll(List.of(extraArgs));
+        Path log = data.resolveSibling(data.getFileName() + ".relay.log");
         Process process = new ProcessBuilder(command)
                 .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                .redirectError(ProcessBuilder.Redirect.DISCARD)
+                .redirectError(ProcessBuilder.Redirect.appendTo(log.toFile()))
                 .start();
-        BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-        String line;
-        while ((line = out.readLine()) != null) {
-            Matcher m = LISTENING.matcher(line);
-            if (m.find()) {
-                return new RelayProcess(process, Integer.parseInt(m.group(1)));
-            }
+        MarkerLine.Result said = MarkerLine.await(process, line -> LISTENING.matcher(line).find(),
+                System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+        if (said.marker().isPresent()) {
+            Matcher m = LISTENING.matcher(said.marker().get());
+            m.find();
+            return new RelayProcess(process, Integer.parseInt(m.group(1)), log);
         }
-        throw new IOException("wok-relay exited before listening (exit " + waitFor(process) + ")");
+        process.destroyForcibly();
+        throw new IOException("wok-relay did not start: " + String.join(" | ", said.before()) + "; its log: " + tail(log));
+    }
+
+    /** The end of the relay's log, for failure messages. */
+    static String tail(Path log) {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+
+    String log() {
+        return tail(log);
     }
 
     String url() {
@@ -65,14 +85,5 @@ final class RelayProcess implements AutoCloseable {
     public void close() throws Exception {
         signal("CONT");
         kill();
-    }
-
-    private static int waitFor(Process process) {
-        try {
-            return process.waitFor();
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return -1;
-        }
     }
 }

@@ -8,10 +8,12 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import dev.wok.protocol.files.IoErrors;
+import dev.wok.protocol.files.TokenFile;
 import java.sql.SQLException;
 import java.util.Optional;
-import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import picocli.CommandLine;
@@ -34,30 +36,54 @@ public final class RelayMain implements Callable<Integer> {
             description = "Require 'Authorization: Bearer <token>' with the token in FILE (not group/world readable).")
     Path tokenFile;
 
+    @Option(names = "--idle-timeout", defaultValue = "90s", paramLabel = "DURATION", converter = DurationConverter.class,
+            description = {"Close a connection that sends nothing, not even a pong to the relay's ping, for this long;",
+                    "quiet ones are pinged after half of it (default: ${DEFAULT-VALUE}; 500ms, 10s, 2m)."})
+    Duration idleTimeout;
+
+    /** A failure to tell the user in one line: the usage would only hide it. */
+    static final class Refusal extends Exception {
+        Refusal(String message) {
+            super(message);
+        }
+    }
+
     public static void main(String[] args) {
-        System.exit(new CommandLine(new RelayMain()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    static CommandLine commandLine() {
+        return new CommandLine(new RelayMain()).setExecutionExceptionHandler((e, cmd, parsed) -> {
+            cmd.getErr().println("wok-relay: " + (e instanceof Refusal ? e.getMessage() : "unexpected error: " + e));
+            cmd.getErr().flush();
+            return 1;
+        });
     }
 
     @Override
     public Integer call() throws Exception {
         InetSocketAddress address = parseBind(bind);
-        Optional<String> token = tokenFile == null ? Optional.empty() : Optional.of(readToken(tokenFile));
-        RelayStore store;
-        try {
-            store = RelayStore.open(data);
-        } catch (IOException | SQLException e) {
-            System.err.println("wok-relay: cannot open the store in " + data + ": " + e.getMessage());
-            return 1;
+        Optional<String> token = Optional.empty();
+        if (tokenFile != null) {
+            try {
+                token = Optional.of(TokenFile.read(tokenFile));
+            } catch (TokenFile.TokenFileException e) {
+                throw new Refusal(e.getMessage());
+            }
         }
+        RelayStore store = openStore();
         Sequencer sequencer = new Sequencer(store);
         RelayServer server;
         try {
-            server = RelayServer.bind(address, sequencer, token);
+            server = RelayServer.bind(address, sequencer, token, idleTimeout);
         } catch (Exception e) {
-            System.err.println("wok-relay: cannot listen on " + bind + ": " + e.getMessage());
             sequencer.close();
             store.close();
-            return 1;
+            if (e instanceof java.net.BindException) {
+                throw new Refusal("cannot listen on " + bind + ": the address is in use (another wok-relay?);"
+                        + " pick another port, or --bind 127.0.0.1:0 for any free one");
+            }
+            throw new Refusal("cannot listen on " + bind + ": " + e.getMessage());
         }
         CountDownLatch stopped = new CountDownLatch(1);
         Runtime.getRuntime().addShutdownHook(new Thread(() -> {
@@ -98,17 +124,42 @@ public final class RelayMain implements Callable<Integer> {
         return new InetSocketAddress(host.startsWith("[") ? host.substring(1, host.length() - 1) : host, port);
     }
 
-    static String readToken(Path file) throws IOException {
-        Set<PosixFilePermission> mode = Files.getPosixFilePermissions(file);
-        if (mode.contains(PosixFilePermission.GROUP_READ) || mode.contains(PosixFilePermission.OTHERS_READ)) {
-            throw new CommandLine.ParameterException(new CommandLine(new RelayMain()),
-                    "token file " + file + " is readable by others; fix it with: chmod 600 " + file);
+    /** The data directory (made 0700) and its store (0600), with the cause and the fix when they cannot be used. */
+    private RelayStore openStore() throws Refusal {
+        try {
+            if (Files.exists(data) && !Files.isDirectory(data)) {
+                throw new Refusal("cannot use " + data + " for the store: it is not a directory; give --data a directory");
+            }
+            if (!Files.exists(data)) {
+                Files.createDirectories(data, PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwx------")));
+            }
+            return RelayStore.open(data);
+        } catch (IOException e) {
+            throw new Refusal("cannot open the store in " + data + ": " + IoErrors.cause(e)
+                    + "; check the directory's owner and mode, or choose another with --data");
+        } catch (SQLException e) {
+            throw new Refusal("cannot open the store in " + data + ": " + RelayStore.describe(e, data));
         }
-        String token = Files.readString(file).trim();
-        if (token.isEmpty()) {
-            throw new CommandLine.ParameterException(new CommandLine(new RelayMain()), "token file " + file + " is empty");
+    }
+
+    /** Reads durations like {@code 500ms}, {@code 10s}, {@code 2m}; a bare number is seconds. */
+    static final class DurationConverter implements CommandLine.ITypeConverter<Duration> {
+        private static final java.util.regex.Pattern FORMAT = java.util.regex.Pattern.compile("(\\d+)(ms|s|m)?");
+
+        @Override
+        public Duration convert(String value) {
+            java.util.regex.Matcher m = FORMAT.matcher(value.trim().toLowerCase(java.util.Locale.ROOT));
+            if (!m.matches() || Long.parseLong(m.group(1)) == 0) {
+                throw new CommandLine.TypeConversionException("'" + value + "' is not a positive duration; write it like 500ms, 10s or 2m");
+            }
+            long amount = Long.parseLong(m.group(1));
+            String unit = m.group(2) == null ? "s" : m.group(2);
+            return switch (unit) {
+                case "ms" -> Duration.ofMillis(amount);
+                case "m" -> Duration.ofMinutes(amount);
+                default -> Duration.ofSeconds(amount);
+            };
         }
-        return token;
     }
 
     static final class Version implements CommandLine.IVersionProvider {

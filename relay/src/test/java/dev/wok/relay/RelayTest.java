@@ -26,9 +26,13 @@ class RelayTest {
     RelayServer server;
 
     URI start(Optional<String> token) throws Exception {
+        return start(token, RelayServer.DEFAULT_IDLE_LIMIT);
+    }
+
+    URI start(Optional<String> token, java.time.Duration idleLimit) throws Exception {
         store = RelayStore.open(data);
         sequencer = new Sequencer(store);
-        server = RelayServer.bind(new InetSocketAddress("127.0.0.1", 0), sequencer, token);
+        server = RelayServer.bind(new InetSocketAddress("127.0.0.1", 0), sequencer, token, idleLimit);
         return URI.create("ws://127.0.0.1:" + server.address().getPort() + "/sync");
     }
 
@@ -235,5 +239,37 @@ class RelayTest {
         stop();
         assertThat(a.closeCode()).isEqualTo(1001);
         a.close();
+    }
+
+    @Test
+    void a_quiet_client_that_answers_pings_stays_connected_past_the_idle_limit() throws Exception {
+        URI uri = start(Optional.empty(), java.time.Duration.ofMillis(600));
+        try (WsClient a = WsClient.connect(uri, null)) {
+            a.send(hello("a", 0, 0, null)).next("welcome");
+            org.awaitility.Awaitility.await().during(java.time.Duration.ofMillis(2000)).atMost(java.time.Duration.ofSeconds(5))
+                    .until(() -> !a.closed.isDone());
+            a.send(op(1, "still here"));
+            assertThat(a.next("ack").path("upTo").asLong()).isEqualTo(1);
+        }
+    }
+
+    @Test
+    void a_client_that_sends_nothing_at_all_is_closed_after_the_idle_limit() throws Exception {
+        URI uri = start(Optional.empty(), java.time.Duration.ofMillis(600));
+        try (java.net.Socket raw = new java.net.Socket("127.0.0.1", uri.getPort())) {
+            raw.getOutputStream().write(("GET /sync HTTP/1.1\r\nHost: 127.0.0.1\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n"
+                    + "Sec-WebSocket-Key: dGhlIHNhbXBsZSBub25jZQ==\r\nSec-WebSocket-Version: 13\r\n\r\n")
+                    .getBytes(java.nio.charset.StandardCharsets.US_ASCII));
+            raw.setSoTimeout(10_000);
+            java.io.InputStream in = raw.getInputStream();
+            byte[] buffer = new byte[4096];
+            int n;
+            int total = 0;
+            while ((n = in.read(buffer)) > 0) {
+                total += n; // the 101, then the relay's ping, then its close frame
+            }
+            assertThat(total).isPositive();
+            assertThat(n).as("the relay closed a connection that never answered").isEqualTo(-1);
+        }
     }
 }

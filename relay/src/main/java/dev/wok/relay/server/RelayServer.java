@@ -18,20 +18,21 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
+import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The relay's WebSocket server. Pipeline per connection, in order: HTTP codec → aggregator → upgrade
- * gate (path and token) → WebSocket protocol (upgrade, pings answered with pongs, close frames) →
- * read-idle limit → session.
+ * The relay's WebSocket server. Pipeline per connection, in order: idle timer (first, so every byte read
+ * counts) → HTTP codec → aggregator → upgrade gate (path and token) → WebSocket protocol (upgrade, pings
+ * answered with pongs, close frames) → idle guard (pings a quiet client, closes a silent one) → session.
  */
 public final class RelayServer implements AutoCloseable {
     private static final int MAX_FRAME = 16 << 20;
-    private static final long IDLE_SECONDS = 90;
+    /** How long a connection may send nothing at all, not even a pong to our ping, before it is closed. */
+    public static final Duration DEFAULT_IDLE_LIMIT = Duration.ofSeconds(90);
 
     private final EventLoopGroup group;
     private final Channel channel;
@@ -44,6 +45,11 @@ public final class RelayServer implements AutoCloseable {
     }
 
     public static RelayServer bind(InetSocketAddress address, Sequencer sequencer, Optional<String> token)
+            throws InterruptedException {
+        return bind(address, sequencer, token, DEFAULT_IDLE_LIMIT);
+    }
+
+    public static RelayServer bind(InetSocketAddress address, Sequencer sequencer, Optional<String> token, Duration idleLimit)
             throws InterruptedException {
         EventLoopGroup group = new MultiThreadIoEventLoopGroup(0, NioIoHandler.newFactory());
         ChannelGroup sessions = new DefaultChannelGroup("relay-sessions", GlobalEventExecutor.INSTANCE);
@@ -59,13 +65,15 @@ public final class RelayServer implements AutoCloseable {
                         @Override
                         protected void initChannel(SocketChannel ch) {
                             sessions.add(ch);
+                            IdleGuard guard = new IdleGuard(idleLimit);
                             ch.pipeline()
+                                    .addLast("idle", IdleGuard.idleHandler(idleLimit))
                                     .addLast("http", new HttpServerCodec())
                                     .addLast("aggregate", new HttpObjectAggregator(64 * 1024))
                                     .addLast("gate", new UpgradeGate(token))
                                     .addLast("websocket", new WebSocketServerProtocolHandler(ws))
-                                    .addLast("idle", new IdleStateHandler(IDLE_SECONDS, 0, 0, TimeUnit.SECONDS))
-                                    .addLast("session", new RelaySession(sequencer));
+                                    .addLast("idle-guard", guard)
+                                    .addLast("session", new RelaySession(sequencer, guard::upgraded));
                         }
                     })
                     .bind(address).sync().channel();

@@ -11,7 +11,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
-import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -21,11 +21,14 @@ final class RelaySession extends SimpleChannelInboundHandler<TextWebSocketFrame>
     private static final Logger log = LoggerFactory.getLogger(RelaySession.class);
 
     private final Sequencer sequencer;
+    private final Runnable upgraded;
     private Channel channel;
     private boolean greeted;
 
-    RelaySession(Sequencer sequencer) {
+    /** @param upgraded told once the WebSocket upgrade is done */
+    RelaySession(Sequencer sequencer, Runnable upgraded) {
         this.sequencer = sequencer;
+        this.upgraded = upgraded;
     }
 
     @Override
@@ -66,10 +69,8 @@ final class RelaySession extends SimpleChannelInboundHandler<TextWebSocketFrame>
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object event) throws Exception {
-        if (event instanceof IdleStateEvent) {
-            log.info("closing a connection that sent nothing, not even a ping, for too long");
-            close(CloseCodes.GOING_AWAY, "idle");
-            return;
+        if (event instanceof WebSocketServerProtocolHandler.HandshakeComplete) {
+            upgraded.run();
         }
         super.userEventTriggered(ctx, event);
     }

@@ -3,6 +3,7 @@ package dev.wok.relay.store;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.PreparedStatement;
@@ -20,6 +21,9 @@ import java.util.UUID;
  */
 public final class RelayStore implements AutoCloseable {
     private static final int SCHEMA_VERSION = 1;
+    public static final String FILE = "relay.db";
+    private static final java.util.Set<java.nio.file.attribute.PosixFilePermission> OWNER_ONLY =
+            PosixFilePermissions.fromString("rw-------");
 
     private final Connection db;
     private final String epoch;
@@ -41,7 +45,11 @@ public final class RelayStore implements AutoCloseable {
 
     public static RelayStore open(Path dataDir) throws IOException, SQLException {
         Files.createDirectories(dataDir);
-        Connection db = DriverManager.getConnection("jdbc:sqlite:" + dataDir.resolve("relay.db"));
+        Path file = dataDir.resolve(FILE);
+        if (!Files.exists(file)) {
+            Files.createFile(file, PosixFilePermissions.asFileAttribute(OWNER_ONLY));
+        }
+        Connection db = DriverManager.getConnection("jdbc:sqlite:" + file);
         try (Statement s = db.createStatement()) {
             s.execute("PRAGMA journal_mode=WAL");
             s.execute("PRAGMA synchronous=FULL");
@@ -62,7 +70,31 @@ public final class RelayStore implements AutoCloseable {
             }
         }
         db.setAutoCommit(false);
-        return new RelayStore(db);
+        RelayStore store = new RelayStore(db);
+        for (String suffix : new String[] {"-wal", "-shm"}) {
+            Path sidecar = dataDir.resolve(FILE + suffix);
+            if (Files.exists(sidecar)) {
+                Files.setPosixFilePermissions(sidecar, OWNER_ONLY);
+            }
+        }
+        return store;
+    }
+
+    /** Why SQLite could not open or use the store, in words, with the fix. */
+    public static String describe(SQLException e, Path dataDir) {
+        int code = e instanceof org.sqlite.SQLiteException s ? s.getResultCode().code & 0xff : -1;
+        Path file = dataDir.resolve(FILE);
+        if (code == org.sqlite.SQLiteErrorCode.SQLITE_CORRUPT.code || code == org.sqlite.SQLiteErrorCode.SQLITE_NOTADB.code) {
+            return file + " is damaged or not a relay store; move it away to start an empty store (daemons then pull again)";
+        }
+        if (code == org.sqlite.SQLiteErrorCode.SQLITE_READONLY.code || code == org.sqlite.SQLiteErrorCode.SQLITE_CANTOPEN.code
+                || code == org.sqlite.SQLiteErrorCode.SQLITE_PERM.code) {
+            return file + " cannot be written (permission denied or a read-only file system); check its owner and mode";
+        }
+        if (code == org.sqlite.SQLiteErrorCode.SQLITE_FULL.code) {
+            return "no space left on the disk holding " + file;
+        }
+        return e.getMessage();
     }
 
     private String loadOrCreateEpoch() throws SQLException {
