@@ -2,10 +2,12 @@ package dev.wok.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
 
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -96,6 +98,8 @@ class LaunchersTest {
         assertThat(install.waitFor(120, TimeUnit.SECONDS)).isTrue();
         assertThat(install.exitValue()).as(output).isZero();
         assertThat(prefix.resolve("bin/wok")).isSymbolicLink();
+        assertThat(prefix.resolve("bin/wok-local-sync")).isSymbolicLink();
+        assertThat(run(prefix.resolve("bin/wok-local-sync"), Map.of(), "--help").output).contains("local-sync start");
 
         Result version = run(prefix.resolve("bin/wok"), Map.of(), "--version");
         assertThat(version.exit).as(version.output).isZero();
@@ -105,6 +109,87 @@ class LaunchersTest {
         daemons.pid(home);
         assertThat(run(prefix.resolve("bin/wok"), Map.of(), "ping").output).contains("pong");
         assertThat(run(prefix.resolve("bin/wokd"), Map.of(), "stop").exit).isZero();
+
+        Process uninstall = new ProcessBuilder("sh", scripts.resolve("install.sh").toString(), "--uninstall", "--prefix",
+                prefix.toString()).redirectErrorStream(true).start();
+        String removed = new String(uninstall.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(uninstall.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(uninstall.exitValue()).as(removed).isZero();
+        assertThat(removed).contains("removed " + prefix.resolve("lib/wok")).contains("removed " + prefix.resolve("bin/wok"));
+        assertThat(prefix.resolve("lib/wok")).doesNotExist();
+        assertThat(prefix.resolve("bin/wok")).doesNotExist();
+        assertThat(prefix.resolve("bin/wok-local-sync")).doesNotExist();
+        assertThat(prefix.resolve("bin")).exists();
+    }
+
+    @Test
+    void the_launchers_run_the_newest_jdk_they_find() throws Exception {
+        // A "JDK 99" whose java records that it ran, then runs the real one.
+        Path jdk = home.resolve("jdk-99");
+        Files.createDirectories(jdk.resolve("bin"));
+        Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"99.0.1\"\n");
+        Path marker = home.resolve("jdk-99-ran");
+        Path java = jdk.resolve("bin/java");
+        Files.writeString(java, "#!/bin/sh\necho ran >> " + marker + "\nexec " + ProcessHandle.current().info().command().orElseThrow()
+                + " \"$@\"\n");
+        Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Result version = run(scripts.resolve("wok"), Map.of("JAVA_HOME", jdk.toString()), "--version");
+        assertThat(version.exit).as(version.output).isZero();
+        assertThat(marker).as("the newest JDK (99, from JAVA_HOME's release file) was chosen").exists();
+    }
+
+    @Test
+    void on_jdk_22_and_later_the_daemon_starts_without_native_access_warnings() throws Exception {
+        Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
+        assumeThat(jdk25).as("a JDK 22+ is installed").exists();
+        Result start = run(scripts.resolve("wokd"), Map.of("WOK_JAVA", jdk25.toString()), "start");
+        assertThat(start.exit).as(start.output).isZero();
+        daemons.pid(home);
+        assertThat(Files.readString(home.resolve("wokd.log"))).doesNotContain("restricted method");
+        Result relay = run(scripts.resolve("wok-relay"), Map.of("WOK_JAVA", jdk25.toString()), "--help");
+        assertThat(relay.output).doesNotContain("restricted method");
+    }
+
+    @Test
+    void a_daemon_run_with_sighup_ignored_still_reloads_on_sighup() throws Exception {
+        ProcessBuilder builder = new ProcessBuilder("sh", "-c", "trap '' HUP; exec " + scripts.resolve("wokd") + " run")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        builder.environment().put("WOK_HOME", home.toString());
+        Process daemon = builder.start();
+        daemons.track(daemon.pid());
+        await().atMost(java.time.Duration.ofSeconds(30)).until(() -> Files.exists(home.resolve("wokd.sock")));
+        Files.writeString(home.resolve("config.toml"), "[upstream]\nurl = \"ws://127.0.0.1:1/sync\"\n");
+        new ProcessBuilder("kill", "-HUP", Long.toString(daemon.pid())).start().waitFor(10, TimeUnit.SECONDS);
+        await().atMost(java.time.Duration.ofSeconds(15)).until(() -> run(scripts.resolve("wok"), Map.of(), "status", "--json")
+                .output.contains("\"upstream_url\":\"ws://127.0.0.1:1/sync\""));
+        assertThat(daemon.isAlive()).isTrue();
+    }
+
+    @Test
+    void local_sync_fails_fast_with_the_fix_when_a_wokd_runs_without_an_upstream() throws Exception {
+        assertThat(run(scripts.resolve("wokd"), Map.of(), "start").exit).isZero();
+        daemons.pid(home);
+        int port;
+        try (java.net.ServerSocket probe = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            port = probe.getLocalPort();
+        }
+        Result start = run(scripts.resolve("local-sync"), Map.of("WOK_RELAY_PORT", Integer.toString(port)), "start");
+        daemons.track(Long.parseLong(Files.readString(home.resolve("relay.pid")).trim()));
+        assertThat(start.exit).isNotZero();
+        assertThat(start.output).contains("no upstream configured").contains("wokd stop").contains("wokd reload");
+        run(scripts.resolve("local-sync"), Map.of("WOK_RELAY_PORT", Integer.toString(port)), "stop");
+    }
+
+    @Test
+    void local_sync_says_when_its_port_is_taken_and_how_to_pick_another() throws Exception {
+        try (java.net.ServerSocket taken = new java.net.ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress())) {
+            Result start = run(scripts.resolve("local-sync"), Map.of("WOK_RELAY_PORT", Integer.toString(taken.getLocalPort())),
+                    "start");
+            assertThat(start.exit).isEqualTo(1);
+            assertThat(start.output).contains("port " + taken.getLocalPort() + " is taken").contains("WOK_RELAY_PORT=");
+        }
+        assertThat(run(scripts.resolve("local-sync"), Map.of(), "--help").exit).isZero();
+        assertThat(run(scripts.resolve("local-sync"), Map.of(), "frobnicate").exit).isEqualTo(2);
     }
 
     private Result run(Path launcher, Map<String, String> extraEnv, String... args) throws Exception {
