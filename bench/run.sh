@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds wok and runs its benchmarks; results go to stdout as Markdown tables for docs/BENCHMARKS.md.
-#   bench/run.sh [ipc|startup|upstream|all] [seconds-per-load-run]
+#   bench/run.sh [ipc|startup|upstream|sync|all] [seconds-per-load-run]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -14,6 +14,9 @@ if [ "$what" = ipc ] || [ "$what" = all ]; then
 fi
 if [ "$what" = upstream ] || [ "$what" = all ]; then
     "$java" -XX:+UseSerialGC -Dwok.repo.root="$root" -cp "$cp" dev.wok.bench.UpstreamBench "$seconds"
+fi
+if [ "$what" = sync ] || [ "$what" = all ]; then
+    "$java" -XX:+UseSerialGC -Dwok.repo.root="$root" -cp "$cp" dev.wok.bench.SyncBench "$seconds"
 fi
 if [ "$what" = startup ] || [ "$what" = all ]; then
     "$java" -Dwok.repo.root="$root" -cp "$cp" dev.wok.bench.StartupBench 20

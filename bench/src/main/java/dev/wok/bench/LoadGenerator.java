@@ -99,8 +99,44 @@ final class LoadGenerator {
         return new Result(total, seconds, all);
     }
 
+    /** Sends {@code total} requests from {@code clients} threads, each waiting for its answer; binary frames. */
+    static Result runCount(Path socket, String method, int clients, int total) throws Exception {
+        long[] counts = new long[clients];
+        Throwable[] failure = new Throwable[1];
+        CountDownLatch done = new CountDownLatch(clients);
+        long begin = System.nanoTime();
+        for (int c = 0; c < clients; c++) {
+            int clientNo = c;
+            int share = total / clients + (c < total % clients ? 1 : 0);
+            Thread thread = new Thread(() -> {
+                try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+                    channel.connect(UnixDomainSocketAddress.of(socket));
+                    byte[] request = request(Framing.FRAMES, method);
+                    ByteBuffer in = ByteBuffer.allocate(64 * 1024);
+                    for (int i = 0; i < share; i++) {
+                        channel.write(ByteBuffer.wrap(request));
+                        readOne(channel, in, Framing.FRAMES);
+                        counts[clientNo]++;
+                    }
+                } catch (Throwable t) {
+                    failure[0] = t;
+                } finally {
+                    done.countDown();
+                }
+            }, "fill-" + c);
+            thread.setDaemon(true);
+            thread.start();
+        }
+        done.await();
+        if (failure[0] != null) {
+            throw new IllegalStateException("a load client failed", failure[0]);
+        }
+        return new Result(Arrays.stream(counts).sum(), (System.nanoTime() - begin) / 1e9, new long[0]);
+    }
+
+    /** @param method a method name, or a whole request object (with params) when it starts with '{' */
     private static byte[] request(Framing framing, String method) {
-        String json = "{\"id\":1,\"method\":\"" + method + "\"}";
+        String json = method.startsWith("{") ? method : "{\"id\":1,\"method\":\"" + method + "\"}";
         if (framing == Framing.LINES) {
             return (json + "\n").getBytes(StandardCharsets.UTF_8);
         }

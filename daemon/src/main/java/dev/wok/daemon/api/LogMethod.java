@@ -49,9 +49,9 @@ public final class LogMethod implements MethodHandler, Store.Listener {
     }
 
     @Override
-    public void applied(long lastSeq) {
+    public void applied(List<LogEntry> entries) {
         for (Cursor cursor : following) {
-            cursor.wake(lastSeq);
+            cursor.wake(entries);
         }
     }
 
@@ -169,11 +169,38 @@ public final class LogMethod implements MethodHandler, Store.Listener {
             }
         }
 
-        synchronized void wake(long lastSeq) {
-            latest = Math.max(latest, lastSeq);
-            if (!reading && !inBacklog && latest > position) {
-                read();
+        /**
+         * New entries were applied. A follower that is caught up and idle gets them as they are, without a
+         * read; one that is behind or busy reads them from the store when it gets there.
+         */
+        void wake(List<LogEntry> applied) {
+            synchronized (this) {
+                latest = Math.max(latest, applied.get(applied.size() - 1).seq());
+                if (stopped || reading || inBacklog || latest <= position) {
+                    return;
+                }
+                if (applied.get(0).seq() != position + 1) {
+                    read();
+                    return;
+                }
+                reading = true;
+                position = applied.get(applied.size() - 1).seq();
+                entries += applied.size();
             }
+            CompletionStage<Void> written = CompletableFuture.completedFuture(null);
+            for (LogEntry entry : applied) {
+                written = call.emit(entry(entry));
+            }
+            written.whenComplete((ok, error) -> {
+                if (error != null) {
+                    stop();
+                    return;
+                }
+                synchronized (this) {
+                    reading = false;
+                }
+                caughtUp();
+            });
         }
 
         void stop() {

@@ -60,8 +60,8 @@ public final class Store implements AutoCloseable {
         /** Ops just stored in the outbox, in cseq order. */
         default void pushed(List<PendingOp> ops) {}
 
-        /** The event log now reaches {@code lastSeq}. */
-        default void applied(long lastSeq) {}
+        /** Entries just appended to the event log, in order (not empty). */
+        default void applied(List<LogEntry> entries) {}
     }
 
     private sealed interface Write {}
@@ -197,14 +197,19 @@ public final class Store implements AutoCloseable {
                             Optional.empty());
                 }
                 String clientId = r.getString(1);
-                long nextCseq = r.getLong(2);
+                long storedNext = r.getLong(2);
                 long acked = r.getLong(3);
                 long lastSeq = r.getLong(4);
                 Optional<String> epoch = Optional.ofNullable(r.getString(5));
                 long pending;
-                try (ResultSet c = s.executeQuery("SELECT COUNT(*) FROM outbox")) {
+                long highestPending;
+                try (ResultSet c = s.executeQuery("SELECT COUNT(*), COALESCE(MAX(cseq), 0) FROM outbox")) {
                     pending = c.getLong(1);
+                    highestPending = c.getLong(2);
                 }
+                // Pushes do not write next_cseq (one page less per commit): every seq handed out is still in
+                // the outbox or was acknowledged, so the next one follows the larger of the two.
+                long nextCseq = Math.max(storedNext, Math.max(highestPending, acked) + 1);
                 return new StoreSnapshot(clientId, nextCseq, acked, lastSeq, epoch, pending, oldestPending(db), Optional.empty(),
                         Optional.empty());
             }
@@ -403,6 +408,7 @@ public final class Store implements AutoCloseable {
         Tentative t = new Tentative(before);
         List<Runnable> answers = new ArrayList<>(batch.size());
         List<PendingOp> pushed = new ArrayList<>();
+        List<LogEntry> appended = new ArrayList<>();
         long now = clock.millis();
         try {
             if (statements == null) {
@@ -440,6 +446,7 @@ public final class Store implements AutoCloseable {
                             s.executeUpdate("DELETE FROM events");
                         }
                         t.lastSeq = 0;
+                        appended.clear();
                     }
                     t.epoch = welcome.epoch();
                     acknowledge(t, deleteUpTo, welcome.applied());
@@ -455,6 +462,7 @@ public final class Store implements AutoCloseable {
                         insertEvent.setString(4, e.body());
                         insertEvent.executeUpdate();
                         t.lastSeq = e.seq();
+                        appended.add(new LogEntry(e.seq(), e.client(), e.cseq(), e.body()));
                         if (e.client().equals(before.clientId())) {
                             deleteOne.setLong(1, e.cseq());
                             if (deleteOne.executeUpdate() > 0) {
@@ -468,12 +476,15 @@ public final class Store implements AutoCloseable {
                     answers.add(() -> apply.result().complete(lastSeq));
                 }
             }
-            PreparedStatement state = statements.updateState;
-            state.setLong(1, t.nextCseq);
-            state.setLong(2, t.acked);
-            state.setLong(3, t.lastSeq);
-            state.setString(4, t.epoch);
-            state.executeUpdate();
+            if (t.acked != before.acked() || t.lastSeq != before.lastSeq()
+                    || !java.util.Objects.equals(t.epoch, before.epoch().orElse(null))) {
+                PreparedStatement state = statements.updateState;
+                state.setLong(1, t.nextCseq);
+                state.setLong(2, t.acked);
+                state.setLong(3, t.lastSeq);
+                state.setString(4, t.epoch);
+                state.executeUpdate();
+            }
             writer.commit();
             commits.incrementAndGet();
             if (t.oldestChanged) {
@@ -492,7 +503,7 @@ public final class Store implements AutoCloseable {
         snapshot = new StoreSnapshot(before.clientId(), t.nextCseq, t.acked, t.lastSeq, Optional.ofNullable(t.epoch),
                 t.pending, t.oldest, Optional.empty(), Optional.empty());
         answers.forEach(Runnable::run);
-        notifyListeners(pushed, before.lastSeq() != t.lastSeq ? t.lastSeq : -1);
+        notifyListeners(pushed, appended);
     }
 
     private static void acknowledge(Tentative t, PreparedStatement deleteUpTo, long upTo) throws SQLException {
@@ -508,14 +519,14 @@ public final class Store implements AutoCloseable {
         t.acked = Math.max(t.acked, upTo);
     }
 
-    private void notifyListeners(List<PendingOp> pushed, long appliedUpTo) {
+    private void notifyListeners(List<PendingOp> pushed, List<LogEntry> appended) {
         for (Listener listener : listeners) {
             try {
                 if (!pushed.isEmpty()) {
                     listener.pushed(pushed);
                 }
-                if (appliedUpTo >= 0) {
-                    listener.applied(appliedUpTo);
+                if (!appended.isEmpty()) {
+                    listener.applied(appended);
                 }
             } catch (RuntimeException e) {
                 log.warn("a store listener failed", e);

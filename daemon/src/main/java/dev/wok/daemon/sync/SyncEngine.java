@@ -91,6 +91,8 @@ public final class SyncEngine implements ConnectionManager.Session, Store.Listen
     private long session;
     private boolean ready;
     private long acked;
+    /** Acknowledged and recorded in the store: what sync-now waits for, so that status agrees when it returns. */
+    private long ackedDurable;
     private long nextToSend;
     private long lastPushed;
     private boolean fetching;
@@ -107,6 +109,7 @@ public final class SyncEngine implements ConnectionManager.Session, Store.Listen
         this.scheduler = scheduler;
         StoreSnapshot s = store.snapshot();
         this.acked = s.acked();
+        this.ackedDurable = s.acked();
         this.lastPushed = s.nextCseq() - 1;
         this.applied = s.lastSeq();
         this.lastAccepted = s.lastSeq();
@@ -156,6 +159,7 @@ public final class SyncEngine implements ConnectionManager.Session, Store.Listen
                 applied = 0;
             }
             acked = Math.max(acked, now.acked());
+            ackedDurable = Math.max(ackedDurable, now.acked());
             lastPushed = Math.max(lastPushed, now.nextCseq() - 1);
             nextToSend = acked + 1;
             ready = true;
@@ -197,12 +201,15 @@ public final class SyncEngine implements ConnectionManager.Session, Store.Listen
             return;
         }
         acked = upTo;
-        store.ack(upTo).whenComplete((ok, error) -> {
+        store.ack(upTo).whenComplete((ok, error) -> scheduler.execute(() -> {
             if (error != null) {
                 log.warn("could not record an ack; the ops stay in the outbox and are deduplicated upstream: {}",
                         error.getMessage());
+                return;
             }
-        });
+            ackedDurable = Math.max(ackedDurable, upTo);
+            checkSyncs();
+        }));
         pump();
         checkSyncs();
     }
@@ -242,6 +249,7 @@ public final class SyncEngine implements ConnectionManager.Session, Store.Listen
                 return;
             }
             applied = Math.max(applied, last);
+            ackedDurable = Math.max(ackedDurable, store.snapshot().acked()); // our own ops' echoes
             checkSyncs();
         }));
     }
@@ -397,7 +405,7 @@ public final class SyncEngine implements ConnectionManager.Session, Store.Listen
         long now = scheduler.nanoTime();
         for (Iterator<SyncWaiter> it = syncs.iterator(); it.hasNext(); ) {
             SyncWaiter w = it.next();
-            if (w.targetHead >= 0 && acked >= w.targetCseq && applied >= w.targetHead) {
+            if (w.targetHead >= 0 && ackedDurable >= w.targetCseq && applied >= w.targetHead) {
                 it.remove();
                 w.timer.cancel();
                 w.progress.accept(progress(w));

@@ -143,9 +143,8 @@ public final class RelayStore implements AutoCloseable {
                 insert.setLong(2, op.cseq());
                 insert.setString(3, op.body());
                 if (insert.executeUpdate() == 1) {
-                    try (Statement s = db.createStatement(); ResultSet r = s.executeQuery("SELECT last_insert_rowid()")) {
-                        stored.add(new StoredOp(r.getLong(1), op.client(), op.cseq(), op.body()));
-                    }
+                    // One writer and AUTOINCREMENT: each stored op takes the next seq after the head.
+                    stored.add(new StoredOp(head + stored.size() + 1, op.client(), op.cseq(), op.body()));
                 }
             }
             db.commit();
