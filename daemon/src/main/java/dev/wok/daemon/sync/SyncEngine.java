@@ -166,6 +166,9 @@ public final class SyncEngine implements ConnectionManager.Session, Store.Listen
             for (SyncWaiter w : syncs) {
                 link.send(new UpstreamMessage.Sync(w.id));
             }
+            if (!syncs.isEmpty()) {
+                link.flush();
+            }
             pump();
         }));
     }

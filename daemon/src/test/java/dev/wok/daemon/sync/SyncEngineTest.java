@@ -259,4 +259,20 @@ class SyncEngineTest {
                     assertThat(f.getMessage()).contains("failed").contains("HTTP 401");
                 });
     }
+
+    @Test
+    void a_sync_now_asked_before_the_connection_is_sent_as_soon_as_it_is_welcomed() {
+        dialer.last().fail("connection refused");
+        clock.drain();
+        CompletableFuture<SyncEngine.Result> synced = engine.syncNow(Duration.ofSeconds(30), p -> { }).toCompletableFuture();
+        clock.drain();
+        FakeDialer.FakeAttempt attempt = dialer.last();
+        attempt.open(new UpstreamMessage.Welcome("epoch-1", 0, 0));
+        settle(() -> attempt.sent.stream().anyMatch(m -> m instanceof UpstreamMessage.Sync));
+        UpstreamMessage.Sync ask = (UpstreamMessage.Sync) attempt.sent.stream()
+                .filter(m -> m instanceof UpstreamMessage.Sync).findFirst().orElseThrow();
+        attempt.receive(new UpstreamMessage.Synced(ask.id(), 0));
+        settle(synced::isDone);
+        assertThat(synced.join().received()).isZero();
+    }
 }

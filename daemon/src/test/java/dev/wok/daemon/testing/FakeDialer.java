@@ -46,6 +46,7 @@ public final class FakeDialer implements Function<UpstreamConfig, Dialer> {
             this.events = events;
         }
 
+        /** Messages the link flushed: what the upstream receives. */
         public final List<UpstreamMessage> sent = new ArrayList<>();
 
         /** Welcomed by an upstream that has stored nothing of ours. */
@@ -53,15 +54,21 @@ public final class FakeDialer implements Function<UpstreamConfig, Dialer> {
             open(new UpstreamMessage.Welcome("epoch-1", 0, 0));
         }
 
+        /** Messages queued on the link but not flushed: a real socket would not have sent them yet. */
+        public final List<UpstreamMessage> unflushed = new ArrayList<>();
+
         public void open(UpstreamMessage.Welcome welcome) {
             events.opened(generation, welcome, new Dialer.Link() {
                 @Override
                 public void send(UpstreamMessage message) {
-                    sent.add(message);
+                    unflushed.add(message);
                 }
 
                 @Override
-                public void flush() {}
+                public void flush() {
+                    sent.addAll(unflushed);
+                    unflushed.clear();
+                }
             });
         }
 
