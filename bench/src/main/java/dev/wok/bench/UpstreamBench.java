@@ -3,14 +3,10 @@ package dev.wok.bench;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.Methods;
 import dev.wok.protocol.client.WokClient;
-import java.io.BufferedReader;
-import java.io.File;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -131,20 +127,15 @@ public final class UpstreamBench {
         }
 
         static Relay start(Path root, Path data, int port) throws IOException {
-            Process process = new ProcessBuilder(root.resolve("scripts/wok-relay").toString(), "--bind", "127.0.0.1:" + port,
-                    "--data", data.toString())
-                    .redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")))
-                    .redirectError(ProcessBuilder.Redirect.DISCARD).start();
-            BufferedReader out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-            String line;
-            while ((line = out.readLine()) != null) {
-                int at = line.indexOf("ws://127.0.0.1:");
-                if (at >= 0) {
-                    String rest = line.substring(at + "ws://127.0.0.1:".length());
-                    return new Relay(process, Integer.parseInt(rest.substring(0, rest.indexOf('/'))));
+            int chosen = port;
+            if (chosen == 0) {
+                try (ServerSocket probe = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                    chosen = probe.getLocalPort();
                 }
             }
-            throw new IOException("wok-relay did not start");
+            Process process = Processes.startAndAwait(List.of(root.resolve("scripts/wok-relay").toString(), "--bind",
+                    "127.0.0.1:" + chosen, "--data", data.toString()), Map.of(), "listening on");
+            return new Relay(process, chosen);
         }
     }
 }

@@ -1,8 +1,10 @@
 package dev.wok.cli;
 
+import dev.wok.cli.daemon.Delegation;
 import dev.wok.protocol.Terminal;
 import dev.wok.protocol.paths.Platform;
 import dev.wok.protocol.paths.WokPaths;
+import java.io.PrintWriter;
 import java.nio.charset.Charset;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -46,6 +48,11 @@ public record CliContext(Map<String, String> env, List<String> daemonCommand, bo
 
     public WokPaths paths() {
         return WokPaths.resolve(env, Platform.current());
+    }
+
+    /** Gets a command a daemon, starting or replacing one as need be; its notes go to {@code err}. */
+    public Delegation delegation(PrintWriter err) {
+        return new Delegation(paths(), daemonCommand, env, err, "wok");
     }
 
     /**

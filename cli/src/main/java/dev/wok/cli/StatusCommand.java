@@ -5,6 +5,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wok.cli.daemon.DaemonConnection;
 import dev.wok.cli.daemon.DaemonProcess;
+import dev.wok.cli.daemon.Delegation;
+import dev.wok.protocol.spool.Spool;
 import dev.wok.cli.status.StatusView;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.Methods;
@@ -60,6 +62,9 @@ final class StatusCommand implements Callable<Integer> {
             description = "How long --wait waits (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--start", description = "Start wokd first if it is not running (status alone never starts it).")
+    boolean start;
+
     /** Ends a watch from inside its event callback, with the exit code and what to say. */
     private static final class Outcome extends RuntimeException {
         final int exitCode;
@@ -76,6 +81,13 @@ final class StatusCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         PrintWriter out = spec.commandLine().getOut();
         WokPaths paths = parent.context().paths();
+        if (start) {
+            try {
+                parent.context().delegation(spec.commandLine().getErr()).connect().close();
+            } catch (Delegation.Unreachable e) {
+                throw e.failure();
+            }
+        }
         if (waitFor != null) {
             int waited = waitForState(paths, out);
             if (waited != ExitCodes.OK) {
@@ -101,11 +113,16 @@ final class StatusCommand implements Callable<Integer> {
         return new StatusView(parent.context().colour(), parent.context().unicode());
     }
 
-    /** Not running or not answering: in JSON too, so a script always gets an object. */
+    /** Not running or not answering, with the ops waiting in the spool: in JSON too, so a script always gets an object. */
     private int down(DaemonUnavailableException e, WokPaths paths, PrintWriter out) throws Exception {
         CliException failure = DaemonConnection.unavailable(e, paths);
+        int spooled = new Spool(paths.spoolDir()).count();
         if (!json) {
-            throw failure;
+            if (spooled == 0) {
+                throw failure;
+            }
+            throw new CliException(failure.exitCode(), failure.getMessage() + "; " + spooled + " op" + (spooled == 1 ? " waits" : "s wait")
+                    + " in the spool (" + paths.spoolDir() + ") for wokd's next start");
         }
         ObjectNode down = Json.object();
         boolean hung = failure.exitCode() == ExitCodes.NOT_ANSWERING;
@@ -115,6 +132,7 @@ final class StatusCommand implements Callable<Integer> {
         if (pid.isPresent()) {
             down.put("pid", pid.getAsLong());
         }
+        down.put("spooled", spooled);
         down.put("message", failure.getMessage());
         out.println(Json.mapper().writeValueAsString(down));
         out.flush();

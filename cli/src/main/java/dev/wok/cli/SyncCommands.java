@@ -4,6 +4,8 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wok.cli.daemon.DaemonConnection;
+import dev.wok.cli.daemon.Delegation;
+import dev.wok.protocol.spool.Spool;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.Methods;
 import dev.wok.protocol.RawJson;
@@ -34,6 +36,15 @@ import picocli.CommandLine.Spec;
 /** {@code wok push}, {@code wok log} and {@code wok sync-now}: the operation log, through wokd. */
 final class SyncCommands {
     private SyncCommands() {}
+
+    /** A daemon for a command that cannot do without one: started if need be, else the reason as the error. */
+    private static WokClient connect(CliContext context, CommandSpec spec) throws CliException {
+        try {
+            return context.delegation(spec.commandLine().getErr()).connect();
+        } catch (Delegation.Unreachable e) {
+            throw e.failure();
+        }
+    }
 
     private static Duration callTimeout(Duration wait) {
         return wait.plus(DaemonConnection.ANSWER_TIMEOUT);
@@ -82,11 +93,13 @@ final class SyncCommands {
             if (op != null && file != null) {
                 throw new CommandLine.ParameterException(spec.commandLine(), "give one op, or --file, not both");
             }
-            WokPaths paths = parent.context().paths();
+            CliContext context = parent.context();
+            WokPaths paths = context.paths();
             PrintWriter out = spec.commandLine().getOut();
-            try (WokClient client = DaemonConnection.open(paths)) {
+            Target target = new Target(context, spec.commandLine().getErr());
+            try {
                 if (op != null) {
-                    push(client, op, "the argument", out);
+                    push(target, op, "the argument", out);
                 } else {
                     try (Reader reader = file == null || file.equals("-")
                             ? new InputStreamReader(System.in, StandardCharsets.UTF_8)
@@ -98,17 +111,22 @@ final class SyncCommands {
                         while ((line = lines.readLine()) != null) {
                             number++;
                             if (!line.isBlank()) {
-                                push(client, line, source + " line " + number, out);
+                                push(target, line, source + " line " + number, out);
                             }
                         }
                     } catch (java.nio.file.NoSuchFileException e) {
                         throw new CliException(ExitCodes.USAGE, "cannot read " + file + ": no such file");
                     }
                 }
-                if (waitForAck) {
+                if (target.spooled > 0) {
+                    target.err.println("wok: " + target.down.getMessage() + "; " + target.spooled + " op"
+                            + (target.spooled == 1 ? " is" : "s are") + " spooled in " + paths.spoolDir()
+                            + " (" + new Spool(paths.spoolDir()).count() + " in all) and will be pushed when wokd starts: wokd start");
+                    target.err.flush();
+                } else if (waitForAck) {
                     ObjectNode params = Json.object();
                     params.put("timeout_ms", timeout.toMillis());
-                    client.call(Methods.SYNC_NOW, params, callTimeout(timeout));
+                    target.client().call(Methods.SYNC_NOW, params, callTimeout(timeout));
                     if (!json) {
                         out.println("acknowledged by the upstream");
                     }
@@ -117,10 +135,43 @@ final class SyncCommands {
                 return ExitCodes.OK;
             } catch (DaemonUnavailableException e) {
                 throw DaemonConnection.unavailable(e, paths);
+            } finally {
+                target.close();
             }
         }
 
-        private void push(WokClient client, String text, String where, PrintWriter out) throws Exception {
+        /** Where ops go: the daemon, or the spool when none could be had (asked once, at the first op). */
+        private static final class Target {
+            final CliContext context;
+            final PrintWriter err;
+            WokClient client;
+            CliException down;
+            int spooled;
+
+            Target(CliContext context, PrintWriter err) {
+                this.context = context;
+                this.err = err;
+            }
+
+            WokClient client() throws CliException {
+                if (client == null && down == null) {
+                    try {
+                        client = context.delegation(err).connect();
+                    } catch (Delegation.Unreachable e) {
+                        down = e.failure();
+                    }
+                }
+                return client;
+            }
+
+            void close() {
+                if (client != null) {
+                    client.close();
+                }
+            }
+        }
+
+        private void push(Target target, String text, String where, PrintWriter out) throws Exception {
             String body = text.strip();
             JsonNode parsed;
             try {
@@ -132,6 +183,21 @@ final class SyncCommands {
             if (parsed == null || !parsed.isObject()) {
                 throw new CliException(ExitCodes.USAGE, "the op in " + where + " is not a JSON object; an op is a JSON"
                         + " object like {\"text\":\"hi\"}");
+            }
+            WokClient client = target.client();
+            if (client == null) {
+                Path spooled = new Spool(target.context.paths().spoolDir()).write(body);
+                target.spooled++;
+                if (json) {
+                    ObjectNode result = Json.object();
+                    result.put("spooled", spooled.toString());
+                    result.put("reason", target.down.getMessage());
+                    out.println(json(result));
+                } else {
+                    out.println("spooled " + spooled.getFileName());
+                }
+                out.flush();
+                return;
             }
             ObjectNode params = Json.object();
             params.putRawValue(RawJson.BODY, RawJson.value(body));
@@ -180,7 +246,7 @@ final class SyncCommands {
             params.put("since", since);
             params.put("limit", limit);
             params.put("follow", follow);
-            try (WokClient client = DaemonConnection.open(paths)) {
+            try (WokClient client = connect(parent.context(), spec)) {
                 client.call(Methods.LOG, params, follow ? Duration.ofDays(3650) : Duration.ofMinutes(10), event -> {
                     out.println(json ? json(event.body()) : line(event.body()));
                     out.flush();
@@ -232,7 +298,7 @@ final class SyncCommands {
             ObjectNode params = Json.object();
             params.put("timeout_ms", timeout.toMillis());
             JsonNode result;
-            try (WokClient client = DaemonConnection.open(paths)) {
+            try (WokClient client = connect(parent.context(), spec)) {
                 result = client.call(Methods.SYNC_NOW, params, callTimeout(timeout), event -> {
                     if (json) {
                         return;

@@ -3,6 +3,7 @@ package dev.wok.cli;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wok.cli.daemon.DaemonConnection;
+import dev.wok.cli.daemon.Delegation;
 import dev.wok.cli.status.StatusView;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.Methods;
@@ -65,8 +66,7 @@ public final class WokMain extends TopLevelCommand {
                 throw new CommandLine.ParameterException(spec.commandLine(), "--count must be at least 1, got " + count);
             }
             PrintWriter out = spec.commandLine().getOut();
-            try (WokClient client = DaemonConnection.open(parent.context().paths())) {
-                DaemonConnection.hello(client, "wok", DaemonConnection.ANSWER_TIMEOUT);
+            try (WokClient client = parent.context().delegation(spec.commandLine().getErr()).connect()) {
                 double min = Double.MAX_VALUE;
                 double max = 0;
                 double sum = 0;
@@ -90,6 +90,8 @@ public final class WokMain extends TopLevelCommand {
                 return ExitCodes.OK;
             } catch (DaemonUnavailableException e) {
                 throw DaemonConnection.unavailable(e, parent.context().paths());
+            } catch (Delegation.Unreachable e) {
+                throw e.failure();
             }
         }
     }
@@ -155,11 +157,12 @@ public final class WokMain extends TopLevelCommand {
     }
 
     private ConnectionStatus request(String method, ObjectNode params, Duration timeout) throws Exception {
-        try {
-            JsonNode answer = DaemonConnection.call(context().paths(), method, params, timeout);
-            return ConnectionStatus.readFrom(answer);
+        try (WokClient client = context().delegation(spec.commandLine().getErr()).connect()) {
+            return ConnectionStatus.readFrom(client.call(method, params, timeout));
         } catch (DaemonUnavailableException e) {
             throw DaemonConnection.unavailable(e, context().paths());
+        } catch (Delegation.Unreachable e) {
+            throw e.failure();
         }
     }
 }

@@ -8,7 +8,9 @@ import dev.wok.daemon.ipc.MethodRegistry;
 import dev.wok.daemon.ipc.UnixSocketTransport;
 import dev.wok.daemon.config.StoreConfig;
 import dev.wok.daemon.store.Store;
+import dev.wok.daemon.store.SpoolIngest;
 import dev.wok.daemon.store.StoreException;
+import dev.wok.protocol.spool.Spool;
 import dev.wok.daemon.sync.SyncEngine;
 import dev.wok.daemon.upstream.ConnectionSnapshot;
 import dev.wok.daemon.upstream.Upstream;
@@ -79,6 +81,7 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
         try {
             Store store = openStore(paths.stateDir(), settings.config().store());
             undo.push(store);
+            new SpoolIngest(new Spool(paths.spoolDir()), store).run(); // before anyone can push
             SyncEngine[] sync = new SyncEngine[1];
             Upstream upstream = Upstream.start(settings.config().upstream(), actor -> {
                 sync[0] = new SyncEngine(store, actor);

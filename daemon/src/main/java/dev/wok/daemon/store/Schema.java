@@ -19,7 +19,9 @@ final class Schema {
                             + " next_cseq INTEGER NOT NULL, acked INTEGER NOT NULL, last_seq INTEGER NOT NULL, epoch TEXT)",
                     "CREATE TABLE outbox (cseq INTEGER PRIMARY KEY, body TEXT NOT NULL, pushed_at INTEGER NOT NULL)",
                     "CREATE TABLE events (seq INTEGER PRIMARY KEY, client TEXT NOT NULL, cseq INTEGER NOT NULL,"
-                            + " body TEXT NOT NULL)"));
+                            + " body TEXT NOT NULL)"),
+            // Spool files taken into the outbox, so that one whose removal a crash interrupted is not taken twice.
+            List.of("CREATE TABLE spool_taken (name TEXT PRIMARY KEY)"));
 
     static final int VERSION = MIGRATIONS.size();
 

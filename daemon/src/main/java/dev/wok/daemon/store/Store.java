@@ -74,6 +74,11 @@ public final class Store implements AutoCloseable {
 
     private record Apply(List<Incoming> events, CompletableFuture<Long> result) implements Write {}
 
+    /** A spooled op, taken into the outbox once: true when taken now, false when it already was. */
+    private record Ingest(String name, String body, CompletableFuture<Boolean> result) implements Write {}
+
+    private record Forget(List<String> names, CompletableFuture<Void> result) implements Write {}
+
     private record Stop() implements Write {}
 
     private final Path file;
@@ -282,6 +287,19 @@ public final class Store implements AutoCloseable {
         return result.apply(write);
     }
 
+    /**
+     * Takes a spooled op into the outbox, exactly once: the spool file's name is recorded in the same
+     * transaction, so a file whose removal was interrupted is recognised the next time and not taken again.
+     */
+    public CompletionStage<Boolean> ingest(String spoolName, String body) {
+        return enqueue(new Ingest(spoolName, body, new CompletableFuture<>()), Ingest::result);
+    }
+
+    /** The spool files are gone: their names need not be remembered any more. */
+    public CompletionStage<Void> forgetSpooled(List<String> names) {
+        return enqueue(new Forget(List.copyOf(names), new CompletableFuture<>()), Forget::result);
+    }
+
     /** Events after {@code afterSeq}, in order, at most {@code limit}. */
     public CompletionStage<List<LogEntry>> events(long afterSeq, int limit) {
         return read(db -> {
@@ -373,8 +391,14 @@ public final class Store implements AutoCloseable {
         final PreparedStatement deleteOne;
         final PreparedStatement insertEvent;
         final PreparedStatement updateState;
+        final PreparedStatement spoolTaken;
+        final PreparedStatement takeSpool;
+        final PreparedStatement forgetSpool;
 
         Statements(Connection db) throws SQLException {
+            spoolTaken = db.prepareStatement("SELECT 1 FROM spool_taken WHERE name = ?");
+            takeSpool = db.prepareStatement("INSERT INTO spool_taken (name) VALUES (?)");
+            forgetSpool = db.prepareStatement("DELETE FROM spool_taken WHERE name = ?");
             insertOp = db.prepareStatement("INSERT INTO outbox (cseq, body, pushed_at) VALUES (?, ?, ?)");
             deleteUpTo = db.prepareStatement("DELETE FROM outbox WHERE cseq <= ?");
             deleteOne = db.prepareStatement("DELETE FROM outbox WHERE cseq = ?");
@@ -436,6 +460,39 @@ public final class Store implements AutoCloseable {
                     pushed.add(new PendingOp(cseq, push.body(), now));
                     String id = before.clientId() + ":" + cseq;
                     answers.add(() -> push.result().complete(new Pushed(cseq, id)));
+                } else if (write instanceof Ingest ingest) {
+                    statements.spoolTaken.setString(1, ingest.name());
+                    boolean taken;
+                    try (ResultSet r = statements.spoolTaken.executeQuery()) {
+                        taken = r.next();
+                    }
+                    if (taken) {
+                        answers.add(() -> ingest.result().complete(false));
+                        continue;
+                    }
+                    if (t.pending >= maxPending) {
+                        long pendingNow = t.pending;
+                        answers.add(() -> ingest.result().completeExceptionally(new OutboxFullException(maxPending, pendingNow)));
+                        continue;
+                    }
+                    long cseq = t.nextCseq++;
+                    insertOp.setLong(1, cseq);
+                    insertOp.setString(2, ingest.body());
+                    insertOp.setLong(3, now);
+                    insertOp.executeUpdate();
+                    statements.takeSpool.setString(1, ingest.name());
+                    statements.takeSpool.executeUpdate();
+                    if (t.pending++ == 0) {
+                        t.oldest = Optional.of(Instant.ofEpochMilli(now));
+                    }
+                    pushed.add(new PendingOp(cseq, ingest.body(), now));
+                    answers.add(() -> ingest.result().complete(true));
+                } else if (write instanceof Forget forget) {
+                    for (String name : forget.names()) {
+                        statements.forgetSpool.setString(1, name);
+                        statements.forgetSpool.executeUpdate();
+                    }
+                    answers.add(() -> forget.result().complete(null));
                 } else if (write instanceof Ack ack) {
                     acknowledge(t, deleteUpTo, ack.upTo());
                     answers.add(() -> ack.result().complete(null));
@@ -569,6 +626,10 @@ public final class Store implements AutoCloseable {
             w.result().completeExceptionally(failure);
         } else if (write instanceof Apply a) {
             a.result().completeExceptionally(failure);
+        } else if (write instanceof Ingest i) {
+            i.result().completeExceptionally(failure);
+        } else if (write instanceof Forget f) {
+            f.result().completeExceptionally(failure);
         }
     }
 

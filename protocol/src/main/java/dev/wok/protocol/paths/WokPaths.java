@@ -31,6 +31,11 @@ public record WokPaths(Path socket, Path configFile, Path stateDir, Platform pla
         return stateDir.resolve("wokd.log");
     }
 
+    /** Where {@code wok push} leaves ops when wokd cannot run; wokd takes them in at its next start. */
+    public Path spoolDir() {
+        return stateDir.resolve("spool");
+    }
+
     public static WokPaths fromEnvironment() {
         return resolve(System.getenv(), Platform.current());
     }
