@@ -18,10 +18,14 @@ import java.util.Map;
  *
  * @param env the environment (WOK_HOME, WOK_SOCKET, NO_COLOR, ...)
  * @param daemonCommand the command that runs the daemon in the foreground, {@code run} included
- * @param colour whether to colour human output
- * @param unicode whether the output encoding can show ● ◐ ○; ASCII stand-ins otherwise
+ * @param colour whether to colour human output: on a terminal, unless NO_COLOR is set
+ * @param glyphs the state symbols: ● ◐ ○ on a terminal that can show them, ASCII stand-ins on one that
+ *               cannot, none when the output is not a terminal or NO_COLOR is set
  */
-public record CliContext(Map<String, String> env, List<String> daemonCommand, boolean colour, boolean unicode) {
+public record CliContext(Map<String, String> env, List<String> daemonCommand, boolean colour, Glyphs glyphs) {
+    /** How state symbols are drawn. */
+    public enum Glyphs { NONE, ASCII, UNICODE }
+
     /** Set by the launcher to its sibling {@code wokd} script. */
     static final String WOKD_LAUNCHER_PROPERTY = "wok.wokd";
     private static final String DAEMON_MAIN = "dev.wok.daemon.lifecycle.WokdMain";
@@ -33,17 +37,19 @@ public record CliContext(Map<String, String> env, List<String> daemonCommand, bo
 
     public static CliContext fromProcess() {
         Map<String, String> env = System.getenv();
-        boolean colour = Terminal.interactive() && !env.containsKey("NO_COLOR") && !"dumb".equals(env.get("TERM"));
-        return new CliContext(env, defaultDaemonCommand(), colour, stdoutCanShow("●◐○·—"));
+        boolean terminal = Terminal.interactive() && !env.containsKey("NO_COLOR");
+        boolean colour = terminal && !"dumb".equals(env.get("TERM"));
+        Glyphs glyphs = !terminal ? Glyphs.NONE : stdoutCanShow("●◐○·—") ? Glyphs.UNICODE : Glyphs.ASCII;
+        return new CliContext(env, defaultDaemonCommand(), colour, glyphs);
     }
 
-    /** For tests: a daemon run from this JVM's class path, which then must hold the daemon module. */
+    /** For tests: a terminal without colour, and a daemon run from this JVM's class path (which must hold it). */
     public static CliContext forTests(Map<String, String> env) {
-        return new CliContext(env, javaDaemonCommand(), false, true);
+        return new CliContext(env, javaDaemonCommand(), false, Glyphs.UNICODE);
     }
 
     public CliContext withDaemonCommand(List<String> command) {
-        return new CliContext(env, command, colour, unicode);
+        return new CliContext(env, command, colour, glyphs);
     }
 
     public WokPaths paths() {

@@ -110,7 +110,7 @@ final class StatusCommand implements Callable<Integer> {
     }
 
     private StatusView view() {
-        return new StatusView(parent.context().colour(), parent.context().unicode());
+        return new StatusView(parent.context().colour(), parent.context().glyphs());
     }
 
     /** Not running or not answering, with the ops waiting in the spool: in JSON too, so a script always gets an object. */

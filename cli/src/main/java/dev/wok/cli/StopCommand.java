@@ -26,10 +26,31 @@ final class StopCommand implements Callable<Integer> {
             description = "How long to wait for the process to exit after asking (default: ${DEFAULT-VALUE}).")
     Duration timeout;
 
+    @Option(names = "--json", description = "Print {\"stopped\":…,\"pid\":…,\"how\":\"asked|terminated|killed\",\"took_ms\":…}.")
+    boolean json;
+
     @Override
     public Integer call() throws Exception {
-        report(DaemonStopper.stop(parent.context().paths(), timeout), spec.commandLine().getOut());
+        DaemonStopper.Stopped stopped = DaemonStopper.stop(parent.context().paths(), timeout);
+        if (json) {
+            JsonOut.print(spec.commandLine().getOut(), toJson(stopped));
+        } else {
+            report(stopped, spec.commandLine().getOut());
+        }
         return ExitCodes.OK;
+    }
+
+    static com.fasterxml.jackson.databind.node.ObjectNode toJson(DaemonStopper.Stopped stopped) {
+        var result = dev.wok.protocol.Json.object();
+        result.put("stopped", stopped.pid().isPresent());
+        if (stopped.pid().isPresent()) {
+            result.put("pid", stopped.pid().get());
+            result.put("how", stopped.how().name().toLowerCase(java.util.Locale.ROOT));
+        } else {
+            result.putNull("pid");
+        }
+        result.put("took_ms", stopped.took().toMillis());
+        return result;
     }
 
     static void report(DaemonStopper.Stopped stopped, PrintWriter out) {

@@ -60,6 +60,9 @@ public final class WokMain extends TopLevelCommand {
                 description = "Ping N times, then print min/avg/max (default: ${DEFAULT-VALUE}).")
         int count;
 
+        @Option(names = "--json", description = "Print {\"pongs\":N,\"min_ms\":…,\"avg_ms\":…,\"max_ms\":…}.")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
             if (count < 1) {
@@ -77,13 +80,23 @@ public final class WokMain extends TopLevelCommand {
                     min = Math.min(min, ms);
                     max = Math.max(max, ms);
                     sum += ms;
+                    if (json) {
+                        continue;
+                    }
                     if (count == 1) {
                         out.printf(Locale.ROOT, "pong from wokd in %.3f ms%n", ms);
                     } else {
                         out.printf(Locale.ROOT, "pong from wokd: seq=%d time=%.3f ms%n", i, ms);
                     }
                 }
-                if (count > 1) {
+                if (json) {
+                    ObjectNode result = Json.object();
+                    result.put("pongs", count);
+                    result.put("min_ms", min);
+                    result.put("avg_ms", sum / count);
+                    result.put("max_ms", max);
+                    JsonOut.print(out, result);
+                } else if (count > 1) {
                     out.printf(Locale.ROOT, "%d pongs: min/avg/max = %.3f/%.3f/%.3f ms%n", count, min, sum / count, max);
                 }
                 out.flush();
@@ -107,10 +120,19 @@ public final class WokMain extends TopLevelCommand {
         @Spec
         CommandSpec spec;
 
+        @Option(names = "--json", description = "Print {\"socket\":\"…\"}.")
+        boolean json;
+
         @Override
         public Integer call() {
-            spec.commandLine().getOut().println(parent.context().paths().socket());
-            spec.commandLine().getOut().flush();
+            if (json) {
+                ObjectNode result = Json.object();
+                result.put("socket", parent.context().paths().socket().toString());
+                JsonOut.print(spec.commandLine().getOut(), result);
+            } else {
+                spec.commandLine().getOut().println(parent.context().paths().socket());
+                spec.commandLine().getOut().flush();
+            }
             return ExitCodes.OK;
         }
     }
@@ -122,11 +144,20 @@ public final class WokMain extends TopLevelCommand {
                     + " upstream is configured, 5 when still trying after --timeout.")
     int connect(@Option(names = "--timeout", defaultValue = "10s", converter = Cli.DurationConverter.class,
             paramLabel = "DURATION", description = "How long to wait for the outcome (default: ${DEFAULT-VALUE}).")
-                Duration timeout) throws Exception {
+                Duration timeout,
+                @Option(names = "--json", description = "Print the connection fields as one JSON object.") boolean json)
+            throws Exception {
         ObjectNode params = Json.object();
         params.put("wait_ms", timeout.toMillis());
         ConnectionStatus status = request(Methods.CONNECT, params, timeout.plus(DaemonConnection.ANSWER_TIMEOUT));
         PrintWriter out = spec.commandLine().getOut();
+        if (json) {
+            ObjectNode fields = Json.object();
+            status.writeTo(fields);
+            JsonOut.print(out, fields);
+            return status.state() == ConnectionState.CONNECTED ? ExitCodes.OK
+                    : status.state() == ConnectionState.FAILED ? ExitCodes.NOT_CONNECTED : ExitCodes.TIMEOUT;
+        }
         out.println(view().stateWithError(status));
         if (status.state() == ConnectionState.CONNECTED) {
             out.flush();
@@ -145,15 +176,22 @@ public final class WokMain extends TopLevelCommand {
             header = "Pause syncing until 'wok connect'.",
             description = "Pause syncing: close the upstream connection and stop retrying until 'wok connect'. Local"
                     + " clients are served as before.")
-    int disconnect() throws Exception {
+    int disconnect(@Option(names = "--json", description = "Print the connection fields as one JSON object.") boolean json)
+            throws Exception {
         ConnectionStatus status = request(Methods.DISCONNECT, Json.object(), DaemonConnection.ANSWER_TIMEOUT);
-        spec.commandLine().getOut().println(view().stateLine(status));
-        spec.commandLine().getOut().flush();
+        if (json) {
+            ObjectNode fields = Json.object();
+            status.writeTo(fields);
+            JsonOut.print(spec.commandLine().getOut(), fields);
+        } else {
+            spec.commandLine().getOut().println(view().stateLine(status));
+            spec.commandLine().getOut().flush();
+        }
         return ExitCodes.OK;
     }
 
     private StatusView view() {
-        return new StatusView(context().colour(), context().unicode());
+        return new StatusView(context().colour(), context().glyphs());
     }
 
     private ConnectionStatus request(String method, ObjectNode params, Duration timeout) throws Exception {

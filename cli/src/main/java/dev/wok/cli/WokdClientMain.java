@@ -1,6 +1,7 @@
 package dev.wok.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wok.cli.daemon.DaemonConnection;
 import dev.wok.cli.daemon.DaemonStarter;
 import dev.wok.cli.daemon.DaemonStopper;
@@ -61,15 +62,32 @@ public final class WokdClientMain extends TopLevelCommand {
                 description = "How long to wait for the daemon to be ready (default: ${DEFAULT-VALUE}).")
         Duration timeout;
 
+        @Option(names = "--json", description = "Print {\"pid\":…,\"already_running\":…,\"took_ms\":…,\"socket\":…,\"log\":…}.")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
-            return startAndReport(parent.context(), timeout, spec.commandLine().getOut());
+            return startAndReport(parent.context(), timeout, spec.commandLine().getOut(), json);
         }
     }
 
-    static int startAndReport(CliContext context, Duration timeout, PrintWriter out) throws CliException {
+    static ObjectNode toJson(DaemonStarter.Started started) {
+        ObjectNode result = Json.object();
+        result.put("pid", started.pid());
+        result.put("already_running", started.alreadyRunning());
+        result.put("took_ms", started.took().toMillis());
+        result.put("socket", started.socket().toString());
+        result.put("log", started.log().toString());
+        return result;
+    }
+
+    static int startAndReport(CliContext context, Duration timeout, PrintWriter out, boolean json) throws CliException {
         DaemonStarter.Started started = new DaemonStarter(context.paths(), context.daemonCommand(), context.env())
                 .start(timeout);
+        if (json) {
+            JsonOut.print(out, toJson(started));
+            return ExitCodes.OK;
+        }
         if (started.alreadyRunning()) {
             out.printf("wokd is already running (pid %d)%n", started.pid());
         } else {
@@ -95,11 +113,23 @@ public final class WokdClientMain extends TopLevelCommand {
                 description = "How long to wait for each of the stop and the start (default: ${DEFAULT-VALUE}).")
         Duration timeout;
 
+        @Option(names = "--json", description = "Print {\"stop\":{…},\"start\":{…}} as stop and start print them.")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
-            StopCommand.report(DaemonStopper.stop(parent.context().paths(), timeout), out);
-            return startAndReport(parent.context(), timeout, out);
+            DaemonStopper.Stopped stopped = DaemonStopper.stop(parent.context().paths(), timeout);
+            if (json) {
+                CliContext context = parent.context();
+                ObjectNode result = Json.object();
+                result.set("stop", StopCommand.toJson(stopped));
+                result.set("start", toJson(new DaemonStarter(context.paths(), context.daemonCommand(), context.env()).start(timeout)));
+                JsonOut.print(out, result);
+                return ExitCodes.OK;
+            }
+            StopCommand.report(stopped, out);
+            return startAndReport(parent.context(), timeout, out, false);
         }
     }
 
@@ -114,6 +144,9 @@ public final class WokdClientMain extends TopLevelCommand {
         @Spec
         CommandSpec spec;
 
+        @Option(names = "--json", description = "Print wokd's answer: {\"reloaded\":…, and the connection fields}.")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
             JsonNode answer;
@@ -123,8 +156,12 @@ public final class WokdClientMain extends TopLevelCommand {
                 throw DaemonConnection.unavailable(e, parent.context().paths());
             }
             PrintWriter out = spec.commandLine().getOut();
+            if (json) {
+                JsonOut.print(out, answer);
+                return ExitCodes.OK;
+            }
             out.println("reloaded " + answer.path("reloaded").asText());
-            out.println(new StatusView(parent.context().colour(), parent.context().unicode())
+            out.println(new StatusView(parent.context().colour(), parent.context().glyphs())
                     .stateWithError(ConnectionStatus.readFrom(answer)));
             out.flush();
             return ExitCodes.OK;
@@ -142,18 +179,38 @@ public final class WokdClientMain extends TopLevelCommand {
         @Spec
         CommandSpec spec;
 
+        @Option(names = "--json", description = "Print {\"running\":…,\"pid\":…,\"state\":…} (exit codes as without it).")
+        boolean json;
+
         @Override
         public Integer call() throws Exception {
             PrintWriter out = spec.commandLine().getOut();
             try {
                 JsonNode status = DaemonConnection.call(parent.context().paths(), Methods.STATUS, Json.object(),
                         DaemonConnection.ANSWER_TIMEOUT);
+                if (json) {
+                    ObjectNode result = Json.object();
+                    result.put("running", true);
+                    result.put("pid", status.path("pid").asLong());
+                    result.put("uptime_ms", status.path("uptime_ms").asLong());
+                    result.put("state", status.path("state").asText());
+                    JsonOut.print(out, result);
+                    return ExitCodes.OK;
+                }
                 out.printf("wokd is running (pid %d, up %d s, state %s)%n", status.path("pid").asLong(),
                         status.path("uptime_ms").asLong() / 1000, status.path("state").asText());
                 out.flush();
                 return ExitCodes.OK;
             } catch (DaemonUnavailableException e) {
                 CliException mapped = DaemonConnection.unavailable(e, parent.context().paths());
+                if (json) {
+                    ObjectNode result = Json.object();
+                    result.put("running", mapped.exitCode() == ExitCodes.NOT_ANSWERING);
+                    result.put("state", mapped.exitCode() == ExitCodes.NOT_ANSWERING ? "not_answering" : "not_running");
+                    result.put("message", mapped.getMessage());
+                    JsonOut.print(out, result);
+                    return mapped.exitCode();
+                }
                 out.println(mapped.getMessage());
                 out.flush();
                 return mapped.exitCode();

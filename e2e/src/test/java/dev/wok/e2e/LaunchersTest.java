@@ -72,7 +72,7 @@ class LaunchersTest {
         assertThat(start.exit).as(start.output).isZero();
         daemons.pid(home);
         daemons.track(Long.parseLong(Files.readString(home.resolve("relay.pid")).trim()));
-        assertThat(start.output).contains("wok-relay started").contains("● connected")
+        assertThat(start.output).contains("wok-relay started").contains("\nconnected\n")
                 .contains("upstream  ws://127.0.0.1:" + port + "/sync");
         Result stop = run(scripts.resolve("local-sync"), env, "stop");
         assertThat(stop.exit).as(stop.output).isZero();

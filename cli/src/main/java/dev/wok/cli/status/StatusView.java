@@ -1,5 +1,6 @@
 package dev.wok.cli.status;
 
+import dev.wok.cli.CliContext;
 import dev.wok.protocol.api.ConnectionState;
 import dev.wok.protocol.api.ConnectionStatus;
 import dev.wok.protocol.api.DaemonStatus;
@@ -9,18 +10,21 @@ import java.util.Locale;
 
 /**
  * Renders status for a person: a state line with its symbol, then the details. Symbols and colours per
- * state: ● connected (green), ◐ connecting, reconnecting, suspended (yellow), ○ disconnected, disabled,
- * closing, closed (grey), ● failed (red); ASCII stand-ins where the terminal's encoding lacks them.
+ * state, on a terminal: ● connected (green), ◐ connecting, reconnecting, suspended (yellow), ○ disconnected,
+ * disabled, closing, closed (grey), ● failed (red); ASCII stand-ins where the terminal's encoding lacks
+ * them; no symbol at all when the output is not a terminal or NO_COLOR is set.
  */
 public final class StatusView {
     private static final String RESET = "\u001b[0m";
 
     private final boolean colour;
+    private final CliContext.Glyphs glyphs;
     private final boolean unicode;
 
-    public StatusView(boolean colour, boolean unicode) {
+    public StatusView(boolean colour, CliContext.Glyphs glyphs) {
         this.colour = colour;
-        this.unicode = unicode;
+        this.glyphs = glyphs;
+        this.unicode = glyphs == CliContext.Glyphs.UNICODE;
     }
 
     public String render(DaemonStatus status) {
@@ -50,8 +54,11 @@ public final class StatusView {
     public String stateLine(ConnectionStatus status) {
         Look look = Look.of(status.state());
         StringBuilder line = new StringBuilder();
-        String symbol = unicode ? look.symbol : look.ascii;
-        line.append(colour ? look.ansi + symbol + RESET : symbol).append(' ').append(status.detail());
+        if (glyphs != CliContext.Glyphs.NONE) {
+            String symbol = unicode ? look.symbol : look.ascii;
+            line.append(colour ? look.ansi + symbol + RESET : symbol).append(' ');
+        }
+        line.append(status.detail());
         if (status.nextRetryInMs().isPresent()) {
             line.append(String.format(Locale.ROOT, ", next retry in %.1f s", status.nextRetryInMs().getAsLong() / 1000.0));
         }
