@@ -24,6 +24,13 @@ commands="wok wokd wok-relay wok-local-sync"
 
 if [ "$action" = uninstall ]; then
     removed=0
+    for link in $prefix/share/bash-completion/completions/wok $prefix/share/bash-completion/completions/wokd; do
+        if [ -L "$link" ]; then
+            case $(readlink "$link") in
+                "$dest"/*) rm -f "$link"; echo "removed $link" ;;
+            esac
+        fi
+    done
     for command in $commands; do
         link=$prefix/bin/$command
         if [ -L "$link" ]; then
@@ -73,8 +80,21 @@ for command in wok wokd wok-relay; do
 done
 ln -sfn "$dest/bin/local-sync" "$prefix/bin/wok-local-sync"
 
+# Shell completion, generated from the commands themselves (picocli): bash loads it on demand from
+# share/bash-completion/completions; zsh can use the same script through bashcompinit.
+mkdir -p "$dest/completion" "$prefix/share/bash-completion/completions"
+for command in wok wokd; do
+    if "$dest/bin/$command" generate-completion > "$dest/completion/$command.bash" 2>/dev/null; then
+        ln -sfn "$dest/completion/$command.bash" "$prefix/share/bash-completion/completions/$command"
+    else
+        echo "install.sh: could not generate the $command completion; commands work without it" >&2
+    fi
+done
+
 echo "installed wok in $dest (java $wok_java_major: $wok_java)"
 echo "commands in $prefix/bin: $commands"
+echo "completion: bash loads $prefix/share/bash-completion/completions/wok by itself; for zsh add to ~/.zshrc:"
+echo "  autoload -U +X bashcompinit && bashcompinit && source $dest/completion/wok.bash && source $dest/completion/wokd.bash"
 case ":$PATH:" in
     *":$prefix/bin:"*) ;;
     *) echo "add $prefix/bin to your PATH to run them" ;;

@@ -31,7 +31,8 @@ import picocli.CommandLine.Spec;
                 "  4 wokd not answering, 5 timed out, 6 not connected (no upstream configured,",
                 "  or credentials refused), 7 outbox full, 8 store cannot be written."},
         subcommands = {SyncCommands.Push.class, SyncCommands.Log.class, SyncCommands.SyncNow.class, StatusCommand.class,
-                WokMain.Ping.class, StopCommand.class, WokMain.SocketPath.class, CommandLine.HelpCommand.class})
+                WokMain.Ping.class, StopCommand.class, WokMain.SocketPath.class, CommandLine.HelpCommand.class,
+                picocli.AutoComplete.GenerateCompletion.class})
 public final class WokMain extends TopLevelCommand {
     public WokMain(CliContext context) {
         super(context);

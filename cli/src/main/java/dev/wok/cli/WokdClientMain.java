@@ -33,7 +33,7 @@ import picocli.CommandLine.Unmatched;
                 "  3 when not running, 4 when running but not answering (as 'status' reports)."},
         subcommands = {WokdClientMain.Start.class, StopCommand.class, WokdClientMain.Restart.class,
                 WokdClientMain.Status.class, WokdClientMain.Reload.class, WokdClientMain.Run.class,
-                CommandLine.HelpCommand.class})
+                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
 public final class WokdClientMain extends TopLevelCommand {
     public WokdClientMain(CliContext context) {
         super(context);

@@ -101,6 +101,14 @@ class LaunchersTest {
         assertThat(prefix.resolve("bin/wok-local-sync")).isSymbolicLink();
         assertThat(run(prefix.resolve("bin/wok-local-sync"), Map.of(), "--help").output).contains("local-sync start");
 
+        Path completion = prefix.resolve("share/bash-completion/completions/wok");
+        assertThat(completion).isSymbolicLink();
+        Process bash = new ProcessBuilder("bash", "-c", "source " + completion + "; COMP_WORDS=(wok sta); COMP_CWORD=1;"
+                + " COMP_LINE='wok sta'; COMP_POINT=7; _complete_wok; echo \"${COMPREPLY[@]}\"").redirectErrorStream(true).start();
+        String completed = new String(bash.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(bash.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(completed.trim()).as("bash completes 'wok sta'").isEqualTo("status");
+
         Result version = run(prefix.resolve("bin/wok"), Map.of(), "--version");
         assertThat(version.exit).as(version.output).isZero();
         assertThat(version.output).startsWith("wok ");
@@ -119,6 +127,7 @@ class LaunchersTest {
         assertThat(prefix.resolve("lib/wok")).doesNotExist();
         assertThat(prefix.resolve("bin/wok")).doesNotExist();
         assertThat(prefix.resolve("bin/wok-local-sync")).doesNotExist();
+        assertThat(prefix.resolve("share/bash-completion/completions/wok")).doesNotExist();
         assertThat(prefix.resolve("bin")).exists();
     }
 
