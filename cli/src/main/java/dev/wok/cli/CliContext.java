@@ -1,6 +1,7 @@
 package dev.wok.cli;
 
 import dev.wok.cli.daemon.Delegation;
+import dev.wok.cli.status.Glyphs;
 import dev.wok.protocol.Terminal;
 import dev.wok.protocol.paths.Platform;
 import dev.wok.protocol.paths.WokPaths;
@@ -23,8 +24,6 @@ import java.util.Map;
  *               cannot, none when the output is not a terminal or NO_COLOR is set
  */
 public record CliContext(Map<String, String> env, List<String> daemonCommand, boolean colour, Glyphs glyphs) {
-    /** How state symbols are drawn. */
-    public enum Glyphs { NONE, ASCII, UNICODE }
 
     /** Set by the launcher to its sibling {@code wokd} script. */
     static final String WOKD_LAUNCHER_PROPERTY = "wok.wokd";

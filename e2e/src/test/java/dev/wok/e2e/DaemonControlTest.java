@@ -198,6 +198,33 @@ class DaemonControlTest {
     }
 
     @Test
+    void the_quick_status_path_says_what_the_full_command_says() throws Exception {
+        start();
+        CliRun.wok(env(), "push", "{\"n\":1}");
+        List<String> volatileFields = List.of("uptime_ms", "heap_used_bytes", "rss_bytes", "clients", "oldest_pending_age_ms");
+        JsonNode quick = Json.mapper().readTree(output(client("dev.wok.cli.Wok", Map.of(), List.of(), "status", "--json")));
+        JsonNode full = Json.mapper().readTree(output(client("dev.wok.cli.WokMain", Map.of(), List.of(), "status", "--json")));
+        for (String field : volatileFields) {
+            assertThat(quick.has(field)).as(field).isTrue();
+            ((com.fasterxml.jackson.databind.node.ObjectNode) quick).remove(field);
+            ((com.fasterxml.jackson.databind.node.ObjectNode) full).remove(field);
+        }
+        assertThat(quick.path("pending").asLong()).isEqualTo(1);
+        assertThat(quick).isEqualTo(full);
+
+        String quickText = output(client("dev.wok.cli.Wok", Map.of(), List.of(), "status"));
+        String fullText = output(client("dev.wok.cli.WokMain", Map.of(), List.of(), "status"));
+        assertThat(labels(quickText)).isEqualTo(labels(fullText)).contains("outbox", "memory", "socket");
+        assertThat(quickText.lines().findFirst()).isEqualTo(fullText.lines().findFirst());
+        assertThat(quickText).contains("outbox    1 pending");
+    }
+
+    /** The first word of each detail line of the human status. */
+    private static List<String> labels(String status) {
+        return status.lines().skip(1).map(String::trim).map(line -> line.split(" ")[0]).toList();
+    }
+
+    @Test
     void piped_output_has_no_symbols_and_no_colour() throws Exception {
         start();
         Process wok = client("dev.wok.cli.WokMain", Map.of("LANG", "C", "LC_ALL", "C"), List.of(), "status");

@@ -1,15 +1,11 @@
 package dev.wok.protocol;
 
-import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.databind.node.POJONode;
 import com.fasterxml.jackson.databind.util.RawValue;
-import java.io.IOException;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
@@ -24,41 +20,9 @@ public final class RawJson {
 
     private RawJson() {}
 
-    /**
-     * The text of the object under {@code path} (member names from the top) in the JSON document
-     * {@code doc[offset, offset + length)}; empty when a member is missing or the value is not an object.
-     */
+    /** See {@link JsonCore#objectAt}. */
     public static Optional<String> objectAt(byte[] doc, int offset, int length, String... path) {
-        try (JsonParser parser = Json.mapper().getFactory().createParser(doc, offset, length)) {
-            if (parser.nextToken() != JsonToken.START_OBJECT) {
-                return Optional.empty();
-            }
-            return find(parser, doc, offset, path, 0);
-        } catch (IOException e) {
-            return Optional.empty();
-        }
-    }
-
-    private static Optional<String> find(JsonParser parser, byte[] doc, int offset, String[] path, int depth) throws IOException {
-        while (parser.nextToken() == JsonToken.FIELD_NAME) {
-            String name = parser.currentName();
-            JsonToken value = parser.nextToken();
-            if (!name.equals(path[depth])) {
-                parser.skipChildren();
-                continue;
-            }
-            if (value != JsonToken.START_OBJECT) {
-                return Optional.empty();
-            }
-            if (depth + 1 < path.length) {
-                return find(parser, doc, offset, path, depth + 1);
-            }
-            long start = parser.currentTokenLocation().getByteOffset();
-            parser.skipChildren();
-            long end = parser.currentLocation().getByteOffset();
-            return Optional.of(new String(doc, offset + (int) start, (int) (end - start), StandardCharsets.UTF_8));
-        }
-        return Optional.empty();
+        return JsonCore.objectAt(doc, offset, length, path);
     }
 
     /**

@@ -1,12 +1,10 @@
 package dev.wok.cli.status;
 
-import dev.wok.cli.CliContext;
 import dev.wok.protocol.api.ConnectionState;
 import dev.wok.protocol.api.ConnectionStatus;
 import dev.wok.protocol.api.DaemonStatus;
 import dev.wok.protocol.api.SyncStatus;
 import java.time.Duration;
-import java.util.Locale;
 
 /**
  * Renders status for a person: a state line with its symbol, then the details. Symbols and colours per
@@ -18,13 +16,13 @@ public final class StatusView {
     private static final String RESET = "\u001b[0m";
 
     private final boolean colour;
-    private final CliContext.Glyphs glyphs;
+    private final Glyphs glyphs;
     private final boolean unicode;
 
-    public StatusView(boolean colour, CliContext.Glyphs glyphs) {
+    public StatusView(boolean colour, Glyphs glyphs) {
         this.colour = colour;
         this.glyphs = glyphs;
-        this.unicode = glyphs == CliContext.Glyphs.UNICODE;
+        this.unicode = glyphs == Glyphs.UNICODE;
     }
 
     public String render(DaemonStatus status) {
@@ -54,13 +52,13 @@ public final class StatusView {
     public String stateLine(ConnectionStatus status) {
         Look look = Look.of(status.state());
         StringBuilder line = new StringBuilder();
-        if (glyphs != CliContext.Glyphs.NONE) {
+        if (glyphs != Glyphs.NONE) {
             String symbol = unicode ? look.symbol : look.ascii;
             line.append(colour ? look.ansi + symbol + RESET : symbol).append(' ');
         }
         line.append(status.detail());
         if (status.nextRetryInMs().isPresent()) {
-            line.append(String.format(Locale.ROOT, ", next retry in %.1f s", status.nextRetryInMs().getAsLong() / 1000.0));
+            line.append(", next retry in ").append(oneDecimal(status.nextRetryInMs().getAsLong() / 1000.0)).append(" s");
         }
         if (!look.hint.isEmpty()) {
             line.append(unicode ? " — " : " - ").append(look.hint);
@@ -77,12 +75,12 @@ public final class StatusView {
         status.upstreamUrl().ifPresent(url -> row(out, "upstream", url));
         status.connectedSince().ifPresent(since -> row(out, "since", since.toString()));
         status.lastHeartbeatAt().ifPresent(at -> row(out, "heartbeat", at
-                + (status.rttMs().isPresent() ? String.format(Locale.ROOT, " (rtt %.1f ms)", status.rttMs().getAsDouble()) : "")));
+                + (status.rttMs().isPresent() ? " (rtt " + oneDecimal(status.rttMs().getAsDouble()) + " ms)" : "")));
         status.lastError().ifPresent(error -> row(out, "error", error));
     }
 
     private static void row(StringBuilder out, String name, String value) {
-        out.append(String.format(Locale.ROOT, "  %-9s %s%n", name, value));
+        out.append("  ").append(name).append(" ".repeat(Math.max(1, 10 - name.length()))).append(value).append('\n');
     }
 
     static String duration(Duration d) {
@@ -110,7 +108,13 @@ public final class StatusView {
             value /= 1024;
             unit++;
         }
-        return String.format(Locale.ROOT, value >= 10 ? "%.0f %s" : "%.1f %s", value, units[unit]);
+        return (value >= 10 ? Long.toString(Math.round(value)) : oneDecimal(value)) + " " + units[unit];
+    }
+
+    /** One decimal, rounded half up, without java.util.Formatter (costly to load in a command that starts often). */
+    static String oneDecimal(double value) {
+        long tenths = Math.round(value * 10);
+        return (tenths < 0 ? "-" : "") + Math.abs(tenths) / 10 + "." + Math.abs(tenths) % 10;
     }
 
     private enum Look {

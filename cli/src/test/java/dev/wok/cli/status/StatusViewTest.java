@@ -2,7 +2,7 @@ package dev.wok.cli.status;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wok.cli.CliContext.Glyphs;
+
 import dev.wok.protocol.api.ConnectionState;
 import dev.wok.protocol.api.ConnectionStatus;
 import java.util.Optional;

@@ -15,7 +15,7 @@ final class ConnectionStatuses {
         return new ConnectionStatus(s.state(), s.describe(), s.attempt(), s.maxAttempts(),
                 s.nextRetryAt().map(at -> OptionalLong.of(Math.max(0, Duration.between(now, at).toMillis())))
                         .orElse(OptionalLong.empty()),
-                s.url(), s.connectedSince(), s.lastHeartbeatAt(),
+                s.url(), s.connectedSince().map(Instant::toString), s.lastHeartbeatAt().map(Instant::toString),
                 s.lastRoundTrip().map(rtt -> OptionalDouble.of(rtt.toNanos() / 1e6)).orElse(OptionalDouble.empty()),
                 s.lastError());
     }

@@ -2,8 +2,6 @@ package dev.wok.protocol.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import java.time.Instant;
-import java.time.format.DateTimeParseException;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -16,13 +14,13 @@ import java.util.OptionalLong;
  * @param attempt consecutive attempts since the last stable connection (0 when connected or idle)
  * @param nextRetryInMs while waiting to retry, how long until the next attempt
  * @param upstreamUrl the upstream, credentials redacted
- * @param connectedSince when the current connection was made
+ * @param connectedSince when the current connection was made (ISO-8601, as the daemon wrote it)
  * @param lastHeartbeatAt when the last pong arrived on the current connection, {@code rttMs} its round trip
  * @param lastError why the last attempt or connection failed
  */
 public record ConnectionStatus(ConnectionState state, String detail, int attempt, int maxAttempts,
-                               OptionalLong nextRetryInMs, Optional<String> upstreamUrl, Optional<Instant> connectedSince,
-                               Optional<Instant> lastHeartbeatAt, OptionalDouble rttMs, Optional<String> lastError) {
+                               OptionalLong nextRetryInMs, Optional<String> upstreamUrl, Optional<String> connectedSince,
+                               Optional<String> lastHeartbeatAt, OptionalDouble rttMs, Optional<String> lastError) {
 
     public void writeTo(ObjectNode out) {
         out.put("state", state.label());
@@ -35,8 +33,8 @@ public record ConnectionStatus(ConnectionState state, String detail, int attempt
             out.putNull("next_retry_in_ms");
         }
         Fields.put(out, "upstream_url", upstreamUrl);
-        Fields.put(out, "connected_since", connectedSince.map(Instant::toString));
-        Fields.put(out, "last_heartbeat_at", lastHeartbeatAt.map(Instant::toString));
+        Fields.put(out, "connected_since", connectedSince);
+        Fields.put(out, "last_heartbeat_at", lastHeartbeatAt);
         if (rttMs.isPresent()) {
             out.put("rtt_ms", rttMs.getAsDouble());
         } else {
@@ -45,22 +43,16 @@ public record ConnectionStatus(ConnectionState state, String detail, int attempt
         Fields.put(out, "last_error", lastError);
     }
 
-    /** Reads the fields back; unknown states read as {@code disconnected} so an older client still works. */
     public static ConnectionStatus readFrom(JsonNode in) {
-        String label = in.path("state").asText("");
-        ConnectionState state = ConnectionState.ofLabel(label).orElse(ConnectionState.DISCONNECTED);
-        return new ConnectionStatus(state, in.path("state_detail").asText(label), in.path("attempt").asInt(),
-                in.path("max_attempts").asInt(), Fields.optionalLong(in, "next_retry_in_ms"), Fields.text(in, "upstream_url"),
-                instant(in, "connected_since"), instant(in, "last_heartbeat_at"),
-                in.path("rtt_ms").isNumber() ? OptionalDouble.of(in.path("rtt_ms").asDouble()) : OptionalDouble.empty(),
-                Fields.text(in, "last_error"));
+        return readFrom(FieldSource.of(in));
     }
 
-    private static Optional<Instant> instant(JsonNode in, String name) {
-        try {
-            return Fields.text(in, name).map(Instant::parse);
-        } catch (DateTimeParseException e) {
-            return Optional.empty();
-        }
+    /** Reads the fields back; unknown states read as {@code disconnected} so an older client still works. */
+    public static ConnectionStatus readFrom(FieldSource in) {
+        String label = in.text("state", "");
+        ConnectionState state = ConnectionState.ofLabel(label).orElse(ConnectionState.DISCONNECTED);
+        return new ConnectionStatus(state, in.text("state_detail", label), (int) in.whole("attempt", 0),
+                (int) in.whole("max_attempts", 0), in.whole("next_retry_in_ms"), in.text("upstream_url"),
+                in.text("connected_since"), in.text("last_heartbeat_at"), in.number("rtt_ms"), in.text("last_error"));
     }
 }

@@ -35,9 +35,13 @@ public record DaemonStatus(ConnectionStatus connection, SyncStatus sync, String 
     }
 
     public static DaemonStatus readFrom(JsonNode in) {
-        return new DaemonStatus(ConnectionStatus.readFrom(in), SyncStatus.readFrom(in), in.path("version").asText("?"), in.path("pid").asLong(),
-                in.path("started_at").asText(""), in.path("uptime_ms").asLong(), in.path("clients").asInt(),
-                in.path("heap_used_bytes").asLong(), in.path("heap_max_bytes").asLong(), Fields.optionalLong(in, "rss_bytes"),
-                in.path("socket").asText(""), in.path("log").asText(""), in.path("transport").asText("?"));
+        return readFrom(FieldSource.of(in));
+    }
+
+    public static DaemonStatus readFrom(FieldSource in) {
+        return new DaemonStatus(ConnectionStatus.readFrom(in), SyncStatus.readFrom(in), in.text("version", "?"),
+                in.whole("pid", 0), in.text("started_at", ""), in.whole("uptime_ms", 0), (int) in.whole("clients", 0),
+                in.whole("heap_used_bytes", 0), in.whole("heap_max_bytes", 0), in.whole("rss_bytes"), in.text("socket", ""),
+                in.text("log", ""), in.text("transport", "?"));
     }
 }

@@ -1,11 +1,10 @@
 package dev.wok.protocol.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 import java.util.OptionalLong;
 
-/** Optional members written as JSON null and read back, the same way in every reply shape. */
+/** Optional members written as JSON null, the same way in every reply shape. */
 final class Fields {
     private Fields() {}
 
@@ -23,15 +22,5 @@ final class Fields {
         } else {
             out.putNull(name);
         }
-    }
-
-    static Optional<String> text(JsonNode in, String name) {
-        JsonNode value = in.path(name);
-        return value.isTextual() ? Optional.of(value.asText()) : Optional.empty();
-    }
-
-    static OptionalLong optionalLong(JsonNode in, String name) {
-        JsonNode value = in.path(name);
-        return value.isIntegralNumber() ? OptionalLong.of(value.asLong()) : OptionalLong.empty();
     }
 }

@@ -1,6 +1,5 @@
 package dev.wok.protocol.api;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -29,10 +28,9 @@ public record SyncStatus(String clientId, long pending, OptionalLong oldestPendi
         Fields.put(out, "store_error", storeError);
     }
 
-    public static SyncStatus readFrom(JsonNode in) {
-        return new SyncStatus(in.path("client_id").asText("?"), in.path("pending").asLong(),
-                Fields.optionalLong(in, "oldest_pending_age_ms"), in.path("last_acked_cseq").asLong(),
-                in.path("last_server_seq").asLong(), Fields.text(in, "epoch"), in.path("store").asText(""),
-                Fields.text(in, "store_error"));
+    public static SyncStatus readFrom(FieldSource in) {
+        return new SyncStatus(in.text("client_id", "?"), in.whole("pending", 0), in.whole("oldest_pending_age_ms"),
+                in.whole("last_acked_cseq", 0), in.whole("last_server_seq", 0), in.text("epoch"), in.text("store", ""),
+                in.text("store_error"));
     }
 }
