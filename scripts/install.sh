@@ -70,8 +70,9 @@ cp "$root/cli/target/wok-cli.jar" "$root"/cli/target/lib/*.jar "$dest.new/cli/"
 cp "$root/daemon/target/wok-daemon.jar" "$root"/daemon/target/lib/*.jar "$dest.new/daemon/"
 cp "$root/relay/target/wok-relay.jar" "$root"/relay/target/lib/*.jar "$dest.new/relay/"
 cp "$root/scripts/wok" "$root/scripts/wokd" "$root/scripts/wok-relay" "$root/scripts/local-sync" \
-   "$root/scripts/wok-launcher.sh" "$dest.new/bin/"
-chmod 755 "$dest.new/bin/wok" "$dest.new/bin/wokd" "$dest.new/bin/wok-relay" "$dest.new/bin/local-sync"
+   "$root/scripts/wok-cache" "$root/scripts/wok-launcher.sh" "$dest.new/bin/"
+chmod 755 "$dest.new/bin/wok" "$dest.new/bin/wokd" "$dest.new/bin/wok-relay" "$dest.new/bin/local-sync" \
+    "$dest.new/bin/wok-cache"
 echo "$wok_java" > "$dest.new/java.path"
 rm -rf "$dest"
 mv "$dest.new" "$dest"
@@ -79,6 +80,11 @@ for command in wok wokd wok-relay; do
     ln -sfn "$dest/bin/$command" "$prefix/bin/$command"
 done
 ln -sfn "$dest/bin/local-sync" "$prefix/bin/wok-local-sync"
+
+# The JVM start-up caches, made for the installed jars where they now are (the cache names them).
+if ! sh "$dest/bin/wok-cache"; then
+    echo "install.sh: could not make the start-up caches; commands work without them, only slower" >&2
+fi
 
 # Shell completion, generated from the commands themselves (picocli): bash loads it on demand from
 # share/bash-completion/completions; zsh can use the same script through bashcompinit.

@@ -83,10 +83,18 @@ class LaunchersTest {
     void the_cli_loads_no_netty_logback_or_sqlite_class() throws Exception {
         assertThat(run(scripts.resolve("wokd"), Map.of(), "start").exit).isZero();
         daemons.pid(home);
-        Result status = run(scripts.resolve("wok"), Map.of("WOK_JAVA_OPTS", "-verbose:class"), "status");
+        // Without the start-up cache, which loads every class its training run loaded: what the code itself loads.
+        Map<String, String> classLog = Map.of("WOK_JAVA_OPTS", "-verbose:class", "WOK_NO_CACHE", "1");
+        Result status = run(scripts.resolve("wok"), classLog, "status");
         assertThat(status.exit).isZero();
-        assertThat(status.output).contains("dev.wok.cli.WokMain");
-        assertThat(status.output).doesNotContain("io.netty").doesNotContain("ch.qos.logback").doesNotContain("org.sqlite");
+        assertThat(status.output).as("status takes the quick path").contains("dev.wok.cli.QuickStatus")
+                .doesNotContain("picocli.").doesNotContain("com.fasterxml.jackson.databind.");
+        Result ping = run(scripts.resolve("wok"), classLog, "ping");
+        assertThat(ping.exit).isZero();
+        assertThat(ping.output).contains("dev.wok.cli.WokMain");
+        for (Result result : List.of(status, ping)) {
+            assertThat(result.output).doesNotContain("io.netty").doesNotContain("ch.qos.logback").doesNotContain("org.sqlite");
+        }
     }
 
     @Test
@@ -116,6 +124,24 @@ class LaunchersTest {
         assertThat(start.exit).as(start.output).isZero();
         daemons.pid(home);
         assertThat(run(prefix.resolve("bin/wok"), Map.of(), "ping").output).contains("pong");
+
+        // The install made the start-up caches, and the commands use them.
+        Path cache = onlyFile(prefix.resolve("lib/wok/cli/cache"), "status-java-");
+        Map<String, String> classLog = Map.of("WOK_JAVA_OPTS", "-Xlog:class+load");
+        assertThat(run(prefix.resolve("bin/wok"), classLog, "status").output)
+                .containsPattern("dev\\.wok\\.cli\\.QuickStatus source: shared objects file");
+        // A cache the JVM rejects: the command works all the same, the next one says so, and a new cache is made.
+        Files.write(cache, new byte[4096]);
+        Result rejected = run(prefix.resolve("bin/wok"), Map.of(), "status");
+        assertThat(rejected.exit).as(rejected.output).isZero();
+        assertThat(rejected.output).startsWith("disabled");
+        Result noticed = run(prefix.resolve("bin/wok"), Map.of(), "status");
+        assertThat(noticed.output).contains("could not use the start-up cache").contains("making it in the background");
+        await().atMost(java.time.Duration.ofSeconds(90)).until(() -> Files.size(cache) > 4096 && !Files.exists(cache.resolveSibling(
+                cache.getFileName() + ".log")) && !Files.exists(cache.resolveSibling("making")));
+        Result remade = run(prefix.resolve("bin/wok"), classLog, "status");
+        assertThat(remade.output).doesNotContain("start-up cache")
+                .containsPattern("dev\\.wok\\.cli\\.QuickStatus source: shared objects file");
         assertThat(run(prefix.resolve("bin/wokd"), Map.of(), "stop").exit).isZero();
 
         Process uninstall = new ProcessBuilder("sh", scripts.resolve("install.sh").toString(), "--uninstall", "--prefix",
@@ -142,7 +168,7 @@ class LaunchersTest {
         Files.writeString(java, "#!/bin/sh\necho ran >> " + marker + "\nexec " + ProcessHandle.current().info().command().orElseThrow()
                 + " \"$@\"\n");
         Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
-        Result version = run(scripts.resolve("wok"), Map.of("JAVA_HOME", jdk.toString()), "--version");
+        Result version = run(scripts.resolve("wok"), Map.of("JAVA_HOME", jdk.toString(), "WOK_NO_CACHE", "1"), "--version");
         assertThat(version.exit).as(version.output).isZero();
         assertThat(marker).as("the newest JDK (99, from JAVA_HOME's release file) was chosen").exists();
     }
@@ -199,6 +225,15 @@ class LaunchersTest {
         }
         assertThat(run(scripts.resolve("local-sync"), Map.of(), "--help").exit).isZero();
         assertThat(run(scripts.resolve("local-sync"), Map.of(), "frobnicate").exit).isEqualTo(2);
+    }
+
+    private static Path onlyFile(Path dir, String prefix) throws Exception {
+        try (var files = Files.list(dir)) {
+            List<Path> found = files.filter(p -> p.getFileName().toString().startsWith(prefix)
+                    && !p.getFileName().toString().endsWith(".log")).toList();
+            assertThat(found).as("caches in " + dir).hasSize(1);
+            return found.get(0);
+        }
     }
 
     private Result run(Path launcher, Map<String, String> extraEnv, String... args) throws Exception {
