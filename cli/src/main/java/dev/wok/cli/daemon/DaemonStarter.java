@@ -22,6 +22,7 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
@@ -116,7 +117,15 @@ public final class DaemonStarter {
 
     private long spawnAndAwaitReady(long deadline) throws IOException, CliException {
         List<String> command = new ArrayList<>();
-        SETSID.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst().ifPresent(command::add);
+        Optional<String> setsid = SETSID.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst();
+        if (setsid.isPresent()) {
+            // The daemon must not be this JVM's child: a live child keeps a JDK thread in waitpid(), and
+            // HotSpot waits 0.3 s for threads in native code before it exits. So setsid --fork starts it in
+            // a session of its own, and sed passes its output on up to the marker line, then ends; the
+            // child we wait for is the shell of this pipeline.
+            command.addAll(List.of("/bin/sh", "-c", "\"$@\" | sed -n -e p -e '/^" + READY + "/q' -e '/^" + FAILED + "/q'",
+                    "wokd-start", setsid.get(), "--fork"));
+        }
         command.addAll(resetHangup());
         command.addAll(daemonCommand);
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -141,18 +150,23 @@ public final class DaemonStarter {
                     return pid;
                 }
             }
-            int exit = waitForExit(process);
-            throw new CliException(exit == ExitCodes.USAGE ? ExitCodes.USAGE : ExitCodes.FAILURE,
+            // Bad configuration or socket path: the user's to fix, like the exit code 2 of 'wokd run'.
+            String reason = failed.path("reason").asText();
+            boolean usage = reason.equals("bad_config") || reason.equals("socket_path_too_long");
+            throw new CliException(usage ? ExitCodes.USAGE : ExitCodes.FAILURE,
                     "wokd could not start: " + failed.path("message").asText(line));
         }
         String printed = said.before().isEmpty() ? "" : "; it printed: " + String.join(" | ", said.before());
-        if (process.isAlive()) {
+        if (System.nanoTime() - deadline >= 0) {
+            // Under setsid --fork the daemon is not our child: find it by its lock.
+            DaemonProcess.find(paths).ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
             process.destroy();
             throw new CliException(ExitCodes.FAILURE, "wokd did not report ready in time; it was stopped. See "
                     + paths.logFile() + printed);
         }
         int exit = waitForExit(process);
-        throw new CliException(ExitCodes.FAILURE, "wokd exited (code " + exit + ") before it was ready. See " + paths.logFile()
+        String code = setsid.isPresent() ? "" : " (code " + exit + ")";
+        throw new CliException(ExitCodes.FAILURE, "wokd exited" + code + " before it was ready. See " + paths.logFile()
                 + printed);
     }
 
