@@ -123,6 +123,9 @@ final class SyncCommands {
                             + (target.spooled == 1 ? " is" : "s are") + " spooled in " + paths.spoolDir()
                             + " (" + new Spool(paths.spoolDir()).count() + " in all) and will be pushed when wokd starts: wokd start");
                     target.err.flush();
+                    out.flush();
+                    // Safe, but not acknowledged: a script that asked to wait must not take this for done.
+                    return waitForAck ? ExitCodes.NOT_RUNNING : ExitCodes.OK;
                 } else if (waitForAck) {
                     ObjectNode params = Json.object();
                     params.put("timeout_ms", timeout.toMillis());

@@ -124,6 +124,11 @@ class DelegationTest {
         CliRun push = CliRun.wok(env(), "push", "--json", "{\"n\":1}");
         assertThat(push.exitCode()).isZero();
         assertThat(Json.mapper().readTree(push.out()).path("spooled").asText()).startsWith(home.resolve("spool").toString());
+        CliRun waited = CliRun.wok(env(), "push", "--wait", "{\"n\":2}");
+        assertThat(waited.exitCode()).as("spooled is safe, but not the acknowledgement --wait asked for")
+                .isEqualTo(ExitCodes.NOT_RUNNING);
+        assertThat(waited.out()).startsWith("spooled ");
+        assertThat(new dev.wok.protocol.spool.Spool(home.resolve("spool")).files()).hasSize(2);
         assertThat(home.resolve("wokd.sock")).doesNotExist();
     }
 
