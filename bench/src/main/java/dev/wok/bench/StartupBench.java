@@ -9,9 +9,11 @@ import java.util.Locale;
 import java.util.Map;
 
 /**
- * Wall time of {@code wok status} against a running daemon, through the real launcher, beside the JVM
- * floor: an empty main started by the same launcher code with the same java and flags.
- * Usage: {@code StartupBench [runs]}; set WOK_JAVA to choose the JDK.
+ * Start-up of the client and the daemon through the real launchers, beside the JVM floor: an empty main
+ * started by the same launcher code with the same java and flags, in the same run. Measures
+ * {@code wok status} (with and without the start-up cache), {@code wok ping}, {@code wok ping} with no
+ * daemon running (auto-start included), and {@code wokd start} to ready.
+ * Usage: {@code StartupBench [runs]}; WOK_JAVA chooses the JDK, as for the launchers.
  */
 public final class StartupBench {
     private StartupBench() {}
@@ -21,29 +23,53 @@ public final class StartupBench {
         Path root = Processes.repoRoot();
         Path home = Files.createTempDirectory(Path.of("/tmp"), "wok-startup");
         Map<String, String> env = Map.of("WOK_HOME", home.toString());
+        Map<String, String> noCache = Map.of("WOK_HOME", home.toString(), "WOK_NO_CACHE", "1");
         String wok = root.resolve("scripts/wok").toString();
         String wokd = root.resolve("scripts/wokd").toString();
-        String emptyMain = "wok_name=bench; wok_here=" + root.resolve("scripts") + "; . \"$wok_here/wok-launcher.sh\";"
-                + " wok_find_java; exec \"$wok_java\" $wok_client_flags -cp '" + System.getProperty("java.class.path")
+        String launcher = "wok_name=bench; wok_here=" + root.resolve("scripts") + "; . \"$wok_here/wok-launcher.sh\"; wok_find_java; ";
+        String emptyMain = launcher + "exec \"$wok_java\" $wok_client_flags -cp '" + root.resolve("bench/target/wok-bench.jar")
                 + "' " + EmptyMain.class.getName();
+        // The caches for this java, made now so that every figure below is of a warm install.
+        Processes.run(List.of("sh", root.resolve("scripts/wok-cache").toString()), env);
+        String java = Processes.run(List.of("sh", "-c", launcher + "\"$wok_java\" -version 2>&1 | head -1"), env).trim();
         try {
-            double start = timeOnce(List.of(wokd, "start"), env);
-            double[] status = time(List.of(wok, "status"), env, runs);
             double[] floor = time(List.of("sh", "-c", emptyMain), env, runs);
-            String java = Processes.run(List.of("sh", "-c", "wok_name=bench; wok_here=" + root.resolve("scripts")
-                    + "; . \"$wok_here/wok-launcher.sh\"; wok_find_java; \"$wok_java\" -version 2>&1 | head -1"), env).trim();
+            double[] startToReady = new double[Math.max(5, runs / 4)];
+            double[] pingCold = new double[startToReady.length];
+            for (int i = 0; i < startToReady.length; i++) {
+                startToReady[i] = timeOnce(List.of(wokd, "start"), env);
+                Processes.run(List.of(wokd, "stop"), env);
+                pingCold[i] = timeOnce(List.of(wok, "ping"), env);
+                Processes.run(List.of(wokd, "stop"), env);
+            }
+            Arrays.sort(startToReady);
+            Arrays.sort(pingCold);
+            Processes.run(List.of(wokd, "start"), env);
+            double[] status = time(List.of(wok, "status"), env, runs);
+            double[] statusJson = time(List.of(wok, "status", "--json"), env, runs);
+            double[] statusNoCache = time(List.of(wok, "status"), noCache, runs);
+            double[] ping = time(List.of(wok, "ping"), env, runs);
+            double[] pingNoCache = time(List.of(wok, "ping"), noCache, runs);
             System.out.println();
-            System.out.println("java: " + java + "; runs: " + runs);
-            System.out.println("| command | median ms | p90 ms |");
-            System.out.println("|---|---:|---:|");
-            System.out.printf(Locale.ROOT, "| wok status (daemon running) | %.1f | %.1f |%n", median(status), p90(status));
-            System.out.printf(Locale.ROOT, "| empty main, same flags (ref) | %.1f | %.1f |%n", median(floor), p90(floor));
-            System.out.printf(Locale.ROOT, "| ratio | %.2f× | |%n", median(status) / median(floor));
-            System.out.printf(Locale.ROOT, "%nwokd start (cold, spawn to ready): %.0f ms%n", start);
+            System.out.println("java: " + java + "; runs: " + runs + " (" + startToReady.length + " for the cold ones)");
+            System.out.println("| command | median ms | p90 ms | × empty main |");
+            System.out.println("|---|---:|---:|---:|");
+            row("empty main, same java and flags (ref)", floor, floor);
+            row("wok status (daemon running)", status, floor);
+            row("wok status --json", statusJson, floor);
+            row("wok status, WOK_NO_CACHE=1", statusNoCache, floor);
+            row("wok ping (daemon running)", ping, floor);
+            row("wok ping, WOK_NO_CACHE=1", pingNoCache, floor);
+            row("wok ping, no daemon (auto-start + answer)", pingCold, floor);
+            row("wokd start, to ready (client included)", startToReady, floor);
         } finally {
             Processes.run(List.of(wokd, "stop"), env);
             Processes.deleteTree(home);
         }
+    }
+
+    private static void row(String what, double[] sorted, double[] floor) {
+        System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %.2f |%n", what, median(sorted), p90(sorted), median(sorted) / median(floor));
     }
 
     private static double[] time(List<String> command, Map<String, String> env, int runs) throws Exception {
