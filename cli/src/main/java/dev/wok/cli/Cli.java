@@ -7,13 +7,33 @@ import dev.wok.protocol.client.DaemonUnavailableException;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
+import java.util.Map;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import picocli.AutoComplete;
 import picocli.CommandLine;
 
 /** What wok and wokd's client share: error reporting and option types. */
 final class Cli {
     private Cli() {}
+
+    /**
+     * A top-level command line with its subcommands: only the one the first argument names, when it names
+     * one, since picocli reflects over every subcommand it is given and each costs start-up; all of them
+     * for help, completion, no subcommand or an unknown one (so that picocli lists or suggests them).
+     */
+    static CommandLine build(Object top, String name, Map<String, Class<?>> subcommands, String[] args) {
+        CommandLine commandLine = new CommandLine(top);
+        Class<?> named = args.length == 0 ? null : subcommands.get(args[0]);
+        if (named != null && named != CommandLine.HelpCommand.class && named != AutoComplete.GenerateCompletion.class) {
+            commandLine.addSubcommand(args[0], named);
+        } else {
+            for (Map.Entry<String, Class<?>> subcommand : subcommands.entrySet()) {
+                commandLine.addSubcommand(subcommand.getKey(), subcommand.getValue());
+            }
+        }
+        return configure(commandLine, name);
+    }
 
     static CommandLine configure(CommandLine commandLine, String name) {
         return commandLine

@@ -45,17 +45,17 @@ public final class StartupTraining {
         QuickStatus.run(new String[] {"status", "--json"}, env, nowhere);
         CliContext context = CliContext.fromProcess();
         for (String[] command : WOK_COMMANDS) {
-            run(WokMain.commandLine(context), command);
+            run(WokMain.commandLine(context, command), command);
         }
         for (String[] command : WOKD_COMMANDS) {
-            run(WokdClientMain.commandLine(context), command);
+            run(WokdClientMain.commandLine(context, command), command);
         }
         // And a daemon that is not there: the messages and the spool count of 'wok status'.
         Map<String, String> nobody = new java.util.HashMap<>(env);
         nobody.put("WOK_HOME", env.getOrDefault("WOK_TRAINING_EMPTY_HOME", "/nonexistent/wok-training"));
         CliContext empty = new CliContext(nobody, context.daemonCommand(), context.colour(), context.glyphs());
-        run(WokMain.commandLine(empty), new String[] {"status"});
-        run(WokMain.commandLine(empty), new String[] {"status", "--json"});
+        run(WokMain.commandLine(empty, new String[] {"status"}), new String[] {"status"});
+        run(WokMain.commandLine(empty, new String[] {"status"}), new String[] {"status", "--json"});
     }
 
     private static void run(CommandLine commandLine, String[] args) {

@@ -13,7 +13,9 @@ import dev.wok.protocol.client.DaemonUnavailableException;
 import dev.wok.protocol.client.WokClient;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -29,21 +31,39 @@ import picocli.CommandLine.Spec;
                 "  NO_COLOR.",
                 "Exit codes: 0 ok, 1 failure, 2 usage or bad input, 3 wokd not running,",
                 "  4 wokd not answering, 5 timed out, 6 not connected (no upstream configured,",
-                "  or credentials refused), 7 outbox full, 8 store cannot be written."},
-        subcommands = {SyncCommands.Push.class, SyncCommands.Log.class, SyncCommands.SyncNow.class, StatusCommand.class,
-                WokMain.Ping.class, StopCommand.class, WokMain.SocketPath.class, CommandLine.HelpCommand.class,
-                picocli.AutoComplete.GenerateCompletion.class})
+                "  or credentials refused), 7 outbox full, 8 store cannot be written."})
 public final class WokMain extends TopLevelCommand {
+    /** The subcommands besides the methods below (connect, disconnect), in the order help lists them. */
+    private static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("push", SyncCommands.Push.class);
+        SUBCOMMANDS.put("log", SyncCommands.Log.class);
+        SUBCOMMANDS.put("sync-now", SyncCommands.SyncNow.class);
+        SUBCOMMANDS.put("status", StatusCommand.class);
+        SUBCOMMANDS.put("ping", WokMain.Ping.class);
+        SUBCOMMANDS.put("stop", StopCommand.class);
+        SUBCOMMANDS.put("socket-path", WokMain.SocketPath.class);
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
+        SUBCOMMANDS.put("generate-completion", picocli.AutoComplete.GenerateCompletion.class);
+    }
+
     public WokMain(CliContext context) {
         super(context);
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(CliContext.fromProcess()).execute(args));
+        System.exit(commandLine(CliContext.fromProcess(), args).execute(args));
     }
 
+    /** With every subcommand. */
     public static CommandLine commandLine(CliContext context) {
-        return Cli.configure(new CommandLine(new WokMain(context)), "wok");
+        return commandLine(context, new String[0]);
+    }
+
+    /** With the subcommand {@code args} name, or every one when they name none. */
+    public static CommandLine commandLine(CliContext context, String[] args) {
+        return Cli.build(new WokMain(context), "wok", SUBCOMMANDS, args);
     }
 
     @Command(name = "ping", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,

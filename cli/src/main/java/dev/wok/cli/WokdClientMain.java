@@ -12,7 +12,9 @@ import dev.wok.protocol.Methods;
 import dev.wok.protocol.client.DaemonUnavailableException;
 import java.io.PrintWriter;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.Callable;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -30,21 +32,38 @@ import picocli.CommandLine.Unmatched;
         description = "Start, stop and check wokd, the wok sync daemon.",
         footer = {"", "Environment: WOK_HOME (one directory for socket, config and state), WOK_SOCKET.",
                 "Exit codes: 0 ok, 1 failure, 2 usage or bad config,",
-                "  3 when not running, 4 when running but not answering (as 'status' reports)."},
-        subcommands = {WokdClientMain.Start.class, StopCommand.class, WokdClientMain.Restart.class,
-                WokdClientMain.Status.class, WokdClientMain.Reload.class, WokdClientMain.Run.class,
-                CommandLine.HelpCommand.class, picocli.AutoComplete.GenerateCompletion.class})
+                "  3 when not running, 4 when running but not answering (as 'status' reports)."})
 public final class WokdClientMain extends TopLevelCommand {
+    /** In the order help lists them. */
+    private static final Map<String, Class<?>> SUBCOMMANDS = new LinkedHashMap<>();
+
+    static {
+        SUBCOMMANDS.put("start", WokdClientMain.Start.class);
+        SUBCOMMANDS.put("stop", StopCommand.class);
+        SUBCOMMANDS.put("restart", WokdClientMain.Restart.class);
+        SUBCOMMANDS.put("status", WokdClientMain.Status.class);
+        SUBCOMMANDS.put("reload", WokdClientMain.Reload.class);
+        SUBCOMMANDS.put("run", WokdClientMain.Run.class);
+        SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
+        SUBCOMMANDS.put("generate-completion", picocli.AutoComplete.GenerateCompletion.class);
+    }
+
     public WokdClientMain(CliContext context) {
         super(context);
     }
 
     public static void main(String[] args) {
-        System.exit(commandLine(CliContext.fromProcess()).execute(args));
+        System.exit(commandLine(CliContext.fromProcess(), args).execute(args));
     }
 
+    /** With every subcommand. */
     public static CommandLine commandLine(CliContext context) {
-        return Cli.configure(new CommandLine(new WokdClientMain(context)), "wokd");
+        return commandLine(context, new String[0]);
+    }
+
+    /** With the subcommand {@code args} name, or every one when they name none. */
+    public static CommandLine commandLine(CliContext context, String[] args) {
+        return Cli.build(new WokdClientMain(context), "wokd", SUBCOMMANDS, args);
     }
 
     @Command(name = "start", mixinStandardHelpOptions = true, usageHelpAutoWidth = true,
