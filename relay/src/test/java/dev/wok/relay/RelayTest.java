@@ -229,6 +229,12 @@ class RelayTest {
         try (WsClient ok = WsClient.connect(uri, "s3cret")) {
             assertThat(ok.send(hello("a", 0, 0, null)).next().path("type").asText()).isEqualTo("welcome");
         }
+        // The scheme is case-insensitive (RFC 7235); the token is not.
+        try (WsClient ok = WsClient.connect(uri, "bearer s3cret")) {
+            assertThat(ok.send(hello("b", 0, 0, null)).next().path("type").asText()).isEqualTo("welcome");
+        }
+        assertThatThrownBy(() -> WsClient.connect(uri, "Bearer S3CRET")).hasCauseInstanceOf(WebSocketHandshakeException.class);
+        assertThatThrownBy(() -> WsClient.connect(uri, "Basic s3cret")).hasCauseInstanceOf(WebSocketHandshakeException.class);
     }
 
     @Test

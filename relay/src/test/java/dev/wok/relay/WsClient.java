@@ -56,7 +56,7 @@ final class WsClient implements AutoCloseable {
         };
         WebSocket.Builder builder = HttpClient.newHttpClient().newWebSocketBuilder();
         if (token != null) {
-            builder.header("Authorization", "Bearer " + token);
+            builder.header("Authorization", token.contains(" ") ? token : "Bearer " + token);
         }
         CompletableFuture<WebSocket> future = new CompletableFuture<>();
         holder[0] = null;

@@ -4,12 +4,17 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.toml.TomlMapper;
+import dev.wok.protocol.files.IoErrors;
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.URISyntaxException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFileAttributes;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.Iterator;
 import java.util.Locale;
@@ -29,23 +34,54 @@ public final class ConfigLoader {
 
     private static final TomlMapper TOML = new TomlMapper();
     private static final long MAX_MS = Duration.ofHours(24).toMillis();
+    /** Far more than any real config.toml. */
+    public static final int MAX_CONFIG_BYTES = 1 << 20;
 
     private ConfigLoader() {}
 
-    /** Loads {@code file} (a missing file means all defaults) and applies the environment. */
+    /**
+     * Loads {@code file} (a missing file means all defaults) and applies the environment. Only a regular
+     * file of at most {@link #MAX_CONFIG_BYTES} is read: a config pointed at /dev/zero, a FIFO or a huge
+     * file must be refused, not read until memory runs out.
+     */
     public static WokConfig load(Path file, Map<String, String> env) throws ConfigException {
         String text;
+        boolean othersCanRead = false;
         try {
-            text = Files.readString(file);
+            PosixFileAttributes attributes = Files.readAttributes(file, PosixFileAttributes.class);
+            if (!attributes.isRegularFile()) {
+                throw new ConfigException("config " + file + " is not a regular file; point WOK_CONFIG at a TOML file,"
+                        + " or remove " + file);
+            }
+            if (attributes.size() > MAX_CONFIG_BYTES) {
+                throw new ConfigException("config " + file + " is " + attributes.size() + " bytes, over the limit of "
+                        + MAX_CONFIG_BYTES + "; is it the right file?");
+            }
+            Set<PosixFilePermission> permissions = attributes.permissions();
+            othersCanRead = permissions.contains(PosixFilePermission.GROUP_READ) || permissions.contains(PosixFilePermission.OTHERS_READ);
+            byte[] bytes;
+            try (InputStream in = Files.newInputStream(file)) {
+                bytes = in.readNBytes(MAX_CONFIG_BYTES + 1);
+            }
+            if (bytes.length > MAX_CONFIG_BYTES) {
+                throw new ConfigException("config " + file + " grew past the limit of " + MAX_CONFIG_BYTES + " bytes while read");
+            }
+            text = new String(bytes, StandardCharsets.UTF_8);
         } catch (NoSuchFileException e) {
             text = "";
         } catch (IOException e) {
-            throw new ConfigException("cannot read config " + file + ": " + e.getMessage(), e);
+            throw new ConfigException("cannot read config " + file + ": " + IoErrors.cause(e), e);
         }
-        return parse(text, file.toString(), env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))));
+        return parse(text, file.toString(), env, Path.of(env.getOrDefault("HOME", System.getProperty("user.home"))), othersCanRead);
     }
 
     static WokConfig parse(String toml, String source, Map<String, String> env, Path home) throws ConfigException {
+        return parse(toml, source, env, home, false);
+    }
+
+    /** {@code othersCanRead}: whether group or others can read the file, which then must not hold a token. */
+    static WokConfig parse(String toml, String source, Map<String, String> env, Path home, boolean othersCanRead)
+            throws ConfigException {
         JsonNode root;
         try {
             root = toml.isBlank() ? TOML.createObjectNode() : TOML.readTree(toml);
@@ -83,6 +119,10 @@ public final class ConfigLoader {
         Optional<String> envToken = nonBlank(env.get(WOK_UPSTREAM_TOKEN));
         Optional<String> token = envToken.isPresent() ? envToken : upstream.text("token");
         Optional<Path> tokenFile = upstream.text("token_file").map(p -> expandHome(p, home));
+        if (upstream.has("token") && othersCanRead) {
+            throw new ConfigException("config " + source + " holds upstream.token but group or others can read it; fix it"
+                    + " with: chmod 600 " + source + " (or move the token to a token_file)");
+        }
         if (upstream.has("token") && tokenFile.isPresent()) {
             throw new ConfigException("config " + source + ": set upstream.token or upstream.token_file, not both");
         }

@@ -126,6 +126,41 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void credentials_in_the_query_string_are_redacted_too() throws ConfigException {
+        WokConfig config = parse("[upstream]\nurl = \"wss://h.example/sync?room=blue&token=s3cr3t&API_KEY=k3y&sig=abc\"\n");
+        assertThat(config.upstream().redactedUrl()).contains("wss://h.example/sync?room=blue&token=***&API_KEY=***&sig=***");
+        assertThat(config.upstream().toString()).doesNotContain("s3cr3t").doesNotContain("k3y");
+    }
+
+    @Test
+    void an_inline_token_in_a_file_others_can_read_is_refused_with_the_fix() throws Exception {
+        Path file = dir.resolve("config.toml");
+        Files.writeString(file, "[upstream]\nurl = \"ws://127.0.0.1:1/sync\"\ntoken = \"s3cr3t\"\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThatThrownBy(() -> ConfigLoader.load(file, Map.of()))
+                .hasMessageContaining("group or others can read it").hasMessageContaining("chmod 600 " + file)
+                .hasMessageNotContaining("s3cr3t");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-------"));
+        assertThat(ConfigLoader.load(file, Map.of()).upstream().token()).contains("s3cr3t");
+        // Without a token, a readable config is fine.
+        Files.writeString(file, "[upstream]\nurl = \"ws://127.0.0.1:1/sync\"\n");
+        Files.setPosixFilePermissions(file, java.nio.file.attribute.PosixFilePermissions.fromString("rw-r--r--"));
+        assertThat(ConfigLoader.load(file, Map.of()).upstream().url()).isPresent();
+    }
+
+    @Test
+    void a_config_that_is_not_a_regular_file_or_is_huge_is_refused_not_read() throws Exception {
+        assertThatThrownBy(() -> ConfigLoader.load(Path.of("/dev/zero"), Map.of()))
+                .hasMessageContaining("/dev/zero is not a regular file");
+        assertThatThrownBy(() -> ConfigLoader.load(dir, Map.of())).hasMessageContaining("is not a regular file");
+        Path huge = dir.resolve("huge.toml");
+        try (java.io.RandomAccessFile sparse = new java.io.RandomAccessFile(huge.toFile(), "rw")) {
+            sparse.setLength(1L << 30);
+        }
+        assertThatThrownBy(() -> ConfigLoader.load(huge, Map.of())).hasMessageContaining("over the limit of 1048576");
+    }
+
+    @Test
     void load_reads_the_file_it_is_given() throws Exception {
         Path file = dir.resolve("config.toml");
         Files.writeString(file, "[upstream]\nurl = \"ws://127.0.0.1:1/sync\"\n");

@@ -43,7 +43,8 @@ final class UpgradeGate extends SimpleChannelInboundHandler<FullHttpRequest> {
     }
 
     private boolean authorized(String header) {
-        if (header == null || !header.startsWith("Bearer ")) {
+        // The scheme name is case-insensitive (RFC 7235 section 2.1): "bearer" is as good as "Bearer".
+        if (header == null || !header.regionMatches(true, 0, "Bearer ", 0, "Bearer ".length())) {
             return false;
         }
         byte[] offered = header.substring("Bearer ".length()).trim().getBytes(StandardCharsets.UTF_8);
