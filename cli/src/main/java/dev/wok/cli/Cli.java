@@ -4,6 +4,7 @@ import dev.wok.cli.daemon.DaemonConnection;
 import dev.wok.protocol.ErrorCode;
 import dev.wok.protocol.client.DaemonErrorException;
 import dev.wok.protocol.client.DaemonUnavailableException;
+import dev.wok.protocol.Printable;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -60,7 +61,8 @@ final class Cli {
             message = "unexpected error: " + e;
         }
         PrintWriter err = cmd.getErr();
-        err.println(name + ": " + message);
+        // Messages quote what wokd, the upstream or a config file said: no terminal controls from them.
+        err.println(name + ": " + Printable.escapeKeepingLines(message));
         err.flush();
         return code;
     }

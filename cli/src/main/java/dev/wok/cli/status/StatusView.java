@@ -1,5 +1,6 @@
 package dev.wok.cli.status;
 
+import dev.wok.protocol.Printable;
 import dev.wok.protocol.api.ConnectionState;
 import dev.wok.protocol.api.ConnectionStatus;
 import dev.wok.protocol.api.DaemonStatus;
@@ -59,7 +60,7 @@ public final class StatusView {
             String symbol = unicode ? look.symbol : look.ascii;
             line.append(colour ? look.ansi + symbol + RESET : symbol).append(' ');
         }
-        line.append(status.detail());
+        line.append(Printable.escape(status.detail()));
         if (status.nextRetryInMs().isPresent()) {
             line.append(", next retry in ").append(oneDecimal(status.nextRetryInMs().getAsLong() / 1000.0)).append(" s");
         }
@@ -71,7 +72,7 @@ public final class StatusView {
 
     /** The state line, then the error that explains it, if any: what {@code connect} and {@code watch} show. */
     public String stateWithError(ConnectionStatus status) {
-        return stateLine(status) + (status.lastError().isPresent() ? "\n  error     " + status.lastError().get() : "");
+        return stateLine(status) + (status.lastError().isPresent() ? "\n  error     " + Printable.escape(status.lastError().get()) : "");
     }
 
     private static void connectionRows(StringBuilder out, ConnectionStatus status) {
@@ -94,8 +95,9 @@ public final class StatusView {
         return epoch.length() > 8 ? epoch.substring(0, 8) : epoch;
     }
 
+    /** Every value shown came from wokd, and some of it from further away: printed with controls escaped. */
     private static void row(StringBuilder out, String name, String value) {
-        out.append("  ").append(name).append(" ".repeat(Math.max(1, 10 - name.length()))).append(value).append('\n');
+        out.append("  ").append(name).append(" ".repeat(Math.max(1, 10 - name.length()))).append(Printable.escape(value)).append('\n');
     }
 
     static String duration(Duration d) {

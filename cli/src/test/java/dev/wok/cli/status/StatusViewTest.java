@@ -27,6 +27,17 @@ class StatusViewTest {
     }
 
     @Test
+    void an_upstream_cannot_put_terminal_controls_on_the_screen() {
+        String hostile = "relay error unauthorized: \u001b]0;PWNED-title\u0007\u001b[2J\u001b[31mred";
+        ConnectionStatus failed = new ConnectionStatus(ConnectionState.FAILED, "failed", 0, 10, OptionalLong.empty(),
+                Optional.of("ws://h/sync?\u001b[2J"), Optional.empty(), Optional.empty(), OptionalDouble.empty(), Optional.of(hostile));
+        String shown = new StatusView(false, Glyphs.NONE).stateWithError(failed);
+        assertThat(shown).doesNotContain("\u001b").doesNotContain("\u0007")
+                .endsWith("error     relay error unauthorized: \\x1b]0;PWNED-title\\x07\\x1b[2J\\x1b[31mred");
+        assertThat(new StatusView(true, Glyphs.UNICODE).stateLine(failed)).doesNotContain("\u0007");
+    }
+
+    @Test
     void a_failed_connection_shows_its_cause_and_the_fix() {
         ConnectionStatus failed = status(ConnectionState.FAILED, "failed", Optional.of("HTTP 401"));
         assertThat(new StatusView(false, Glyphs.ASCII).stateWithError(failed))

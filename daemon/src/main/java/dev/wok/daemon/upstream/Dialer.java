@@ -1,5 +1,6 @@
 package dev.wok.daemon.upstream;
 
+import dev.wok.protocol.Printable;
 import dev.wok.protocol.upstream.UpstreamMessage;
 import java.time.Duration;
 
@@ -54,6 +55,11 @@ public interface Dialer {
      * {@code goingAway} means the server said it is restarting (close 1001), so it will be back soon.
      */
     record Failure(boolean fatal, boolean goingAway, String message) {
+        /** The message often holds the upstream's own words (a close reason, an HTTP reason): made printable here, before any log or status shows it. */
+        public Failure {
+            message = Printable.escape(message);
+        }
+
         public Failure(boolean fatal, String message) {
             this(fatal, false, message);
         }

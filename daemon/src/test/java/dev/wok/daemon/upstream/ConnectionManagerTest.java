@@ -99,6 +99,15 @@ class ConnectionManagerTest {
     }
 
     @Test
+    void an_upstream_error_text_is_kept_without_terminal_controls() {
+        ConnectionManager manager = started(7);
+        transport.last().reject("relay error unauthorized: \u001b]0;PWNED-title\u0007\u001b[2J");
+        clock.drain();
+        assertThat(manager.snapshot().state()).isEqualTo(ConnectionState.FAILED);
+        assertThat(manager.snapshot().lastError()).contains("relay error unauthorized: \\x1b]0;PWNED-title\\x07\\x1b[2J");
+    }
+
+    @Test
     void attempts_are_counted_then_suspended_at_max_and_still_retried_at_the_cap() {
         ConnectionManager manager = started(7);
         for (int failure = 1; failure < 10; failure++) {
