@@ -245,6 +245,19 @@ class IpcFramingTest {
     }
 
     @Test
+    void an_error_always_answers_the_headers_request_id_even_for_a_payload_that_is_not_an_object() throws Exception {
+        try (RawClient client = RawClient.connect(socket)) {
+            for (String payload : java.util.List.of("[]", "\"ping\"", "null", "42", "{\"method\":7}")) {
+                RawClient.Frame error = client.send(Frames.request(42, payload)).readFrame();
+                assertThat(error.header().kind()).as(payload).isEqualTo(FrameKind.ERROR);
+                assertThat(error.header().requestId()).as(payload).isEqualTo(42);
+                assertThat(error.payload().path("id").asLong()).as(payload).isEqualTo(42);
+                assertThat(error.payload().path("error").path("code").asInt()).as(payload).isEqualTo(-32600);
+            }
+        }
+    }
+
+    @Test
     void a_client_that_disconnects_mid_frame_or_mid_line_leaves_others_unaffected() throws Exception {
         int before = clients();
         try (RawClient half = RawClient.connect(socket)) {

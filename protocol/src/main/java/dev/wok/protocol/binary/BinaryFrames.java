@@ -79,7 +79,12 @@ public final class BinaryFrames {
         if (json.isObject()) {
             ((ObjectNode) json).set("id", id);
         }
-        return MessageJson.toRequest(json, payload, offset, length);
+        try {
+            return MessageJson.toRequest(json, payload, offset, length);
+        } catch (ProtocolException e) {
+            // Whatever the payload, the frame named its request: the error answers that id.
+            throw e.requestId().isNull() ? new ProtocolException(e.code(), e.getMessage(), id) : e;
+        }
     }
 
     /** A daemon's answer frame: response, event or error. */
