@@ -238,6 +238,22 @@ class RelayTest {
     }
 
     @Test
+    void a_fragmented_text_message_is_one_message_and_a_binary_frame_is_a_protocol_error() throws Exception {
+        URI uri = start(Optional.empty());
+        try (WsClient a = WsClient.connect(uri, null)) {
+            a.sendFragmented(hello("a", 0, 0, null), 4).next("welcome");
+            a.sendFragmented(op(1, "in three pieces"), 3);
+            assertThat(a.next("ack").path("upTo").asLong()).isEqualTo(1);
+        }
+        try (WsClient b = WsClient.connect(uri, null)) {
+            b.send(hello("b", 0, 0, null)).next("welcome");
+            b.sendBinary(new byte[] {1, 2, 3});
+            assertThat(b.next("error").path("message").asText()).contains("binary");
+            assertThat(b.closeCode()).isEqualTo(4008);
+        }
+    }
+
+    @Test
     void a_restarting_relay_says_going_away() throws Exception {
         URI uri = start(Optional.empty());
         WsClient a = WsClient.connect(uri, null);

@@ -90,6 +90,21 @@ final class WsClient implements AutoCloseable {
         return this;
     }
 
+    /** One message in pieces: a text frame and continuation frames, as RFC 6455 allows. */
+    WsClient sendFragmented(String json, int pieces) throws Exception {
+        int step = Math.max(1, json.length() / pieces);
+        for (int start = 0; start < json.length(); start += step) {
+            int end = Math.min(json.length(), start + step);
+            socket.sendText(json.substring(start, end), end == json.length()).get(10, TimeUnit.SECONDS);
+        }
+        return this;
+    }
+
+    WsClient sendBinary(byte[] bytes) throws Exception {
+        socket.sendBinary(java.nio.ByteBuffer.wrap(bytes), true).get(10, TimeUnit.SECONDS);
+        return this;
+    }
+
     /** The next message's exact text (this queue holds every message, including those read with next()). */
     String nextText() throws InterruptedException {
         String text = texts.poll(10, TimeUnit.SECONDS);

@@ -14,6 +14,7 @@ import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.SocketChannel;
 import io.netty.channel.socket.nio.NioServerSocketChannel;
 import io.netty.handler.codec.http.HttpObjectAggregator;
+import io.netty.handler.codec.http.websocketx.WebSocketFrameAggregator;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolConfig;
@@ -72,6 +73,8 @@ public final class RelayServer implements AutoCloseable {
                                     .addLast("aggregate", new HttpObjectAggregator(64 * 1024))
                                     .addLast("gate", new UpgradeGate(token))
                                     .addLast("websocket", new WebSocketServerProtocolHandler(ws))
+                                    // A message may come as a text frame and continuation frames (RFC 6455 5.4).
+                                    .addLast("messages", new WebSocketFrameAggregator(MAX_FRAME))
                                     .addLast("idle-guard", guard)
                                     .addLast("session", new RelaySession(sequencer, guard::upgraded));
                         }

@@ -11,13 +11,14 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.SimpleChannelInboundHandler;
 import io.netty.handler.codec.http.websocketx.CloseWebSocketFrame;
 import io.netty.handler.codec.http.websocketx.TextWebSocketFrame;
+import io.netty.handler.codec.http.websocketx.WebSocketFrame;
 import io.netty.handler.codec.http.websocketx.WebSocketServerProtocolHandler;
 import java.io.IOException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /** One daemon's WebSocket: hello first, then ops; everything goes to the sequencer. */
-final class RelaySession extends SimpleChannelInboundHandler<TextWebSocketFrame> implements Sequencer.Peer {
+final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> implements Sequencer.Peer {
     private static final Logger log = LoggerFactory.getLogger(RelaySession.class);
 
     private final Sequencer sequencer;
@@ -37,10 +38,15 @@ final class RelaySession extends SimpleChannelInboundHandler<TextWebSocketFrame>
     }
 
     @Override
-    protected void channelRead0(ChannelHandlerContext ctx, TextWebSocketFrame frame) {
+    protected void channelRead0(ChannelHandlerContext ctx, WebSocketFrame frame) {
+        if (!(frame instanceof TextWebSocketFrame text)) {
+            // Pings, pongs and closes are Netty's; anything else is not this protocol.
+            violation("binary frames are not part of the protocol: send each message as JSON in a text frame");
+            return;
+        }
         UpstreamMessage message;
         try {
-            message = UpstreamCodec.decode(frame.text());
+            message = UpstreamCodec.decode(text.text());
         } catch (ProtocolException e) {
             violation(e.getMessage());
             return;
