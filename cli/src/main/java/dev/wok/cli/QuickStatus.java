@@ -9,6 +9,7 @@ import dev.wok.protocol.api.DaemonStatus;
 import dev.wok.protocol.api.FieldSource;
 import dev.wok.protocol.binary.FrameHeader;
 import dev.wok.protocol.binary.FrameKind;
+import dev.wok.protocol.client.PeerCheck;
 import dev.wok.protocol.paths.Platform;
 import dev.wok.protocol.paths.WokPaths;
 import java.io.IOException;
@@ -89,6 +90,7 @@ final class QuickStatus {
         try (SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX)) {
             helper.channel = channel;
             channel.connect(UnixDomainSocketAddress.of(paths.socket()));
+            PeerCheck.servedByThisUser(channel, paths.socket()); // if not, the full command says so
             channel.write(ByteBuffer.wrap(REQUEST));
             ByteBuffer header = ByteBuffer.allocate(FrameHeader.LENGTH);
             fill(channel, header);

@@ -66,6 +66,7 @@ public final class WokClient implements AutoCloseable {
                 key.cancel();
                 selector.selectNow();
             }
+            PeerCheck.servedByThisUser(channel, socket);
             return new WokClient(channel, selector, FrameHeader.DEFAULT_MAX_PAYLOAD);
         } catch (IOException | RuntimeException e) {
             channel.close();

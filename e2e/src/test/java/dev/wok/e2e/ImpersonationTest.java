@@ -1,0 +1,71 @@
+package dev.wok.e2e;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.awaitility.Awaitility.await;
+
+import dev.wok.cli.ExitCodes;
+import dev.wok.protocol.paths.CurrentUser;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+/**
+ * Another user's program listening at our socket path (say through a /tmp directory they made) must
+ * not get our requests: the client checks who serves the socket. Needs root (to run the fake as
+ * another user), setpriv and socat; CI has all three.
+ */
+@Timeout(120)
+class ImpersonationTest {
+    private static final String NOBODY = "65534";
+
+    Path dir;
+    Process fake;
+
+    @BeforeEach
+    void makeADirectoryTheOtherUserCanListenIn() throws Exception {
+        dir = Files.createTempDirectory(Path.of("/tmp"), "wok-impersonation");
+        Files.setPosixFilePermissions(dir, PosixFilePermissions.fromString("rwxrwxrwx"));
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        if (fake != null) {
+            fake.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+        try (var files = Files.walk(dir)) {
+            files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
+        }
+    }
+
+    @Test
+    void a_server_of_another_user_at_our_socket_path_gets_nothing_and_the_user_is_told() throws Exception {
+        assumeThat(CurrentUser.uid()).as("needs root to run the fake server as another user").isZero();
+        assumeThat(ForeignClientsTest.onPath("setpriv") && ForeignClientsTest.onPath("socat")).as("setpriv and socat").isTrue();
+        Path socket = dir.resolve("wokd.sock");
+        Path received = dir.resolve("received");
+        // The fake answers any request as wokd would, and keeps what it was sent.
+        fake = new ProcessBuilder("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
+                "socat", "UNIX-LISTEN:" + socket + ",fork",
+                "SYSTEM:tee -a " + received + " >/dev/null; echo '{\"id\":1,\"result\":{\"pong\":true}}'")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(socket));
+
+        Map<String, String> env = Map.of("WOK_HOME", dir.resolve("home").toString(), "WOK_SOCKET", socket.toString());
+        for (List<String> command : List.of(List.of("status"), List.of("ping"), List.of("push", "{\"secret\":1}"))) {
+            CliRun run = CliRun.wok(env, command.toArray(String[]::new));
+            assertThat(run.exitCode()).as(command + ": " + run.err()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(run.err()).as(command.toString()).contains("served by a process of user 'nobody'")
+                    .contains("not by you ('root')").contains("nothing was sent");
+        }
+        assertThat(!Files.exists(received) || Files.size(received) == 0).as("the fake received nothing").isTrue();
+    }
+}
