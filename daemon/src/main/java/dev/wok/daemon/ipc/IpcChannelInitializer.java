@@ -5,7 +5,6 @@ import dev.wok.protocol.jsonlines.JsonLines;
 import dev.wok.protocol.message.ErrorReply;
 import dev.wok.protocol.sniff.Framing;
 import io.netty.channel.Channel;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
@@ -50,8 +49,7 @@ final class IpcChannelInitializer extends ChannelInitializer<Channel> {
             ErrorReply refusal = ErrorReply.of(null, ErrorCode.PERMISSION_DENIED,
                     "wokd serves uid " + ownUid + " only; this client runs as uid " + peer.getAsInt()
                             + ". Start your own daemon with 'wokd start'");
-            channel.writeAndFlush(channel.alloc().buffer().writeBytes(JsonLines.encode(refusal)))
-                    .addListener(ChannelFutureListener.CLOSE);
+            RefusedPeer.refuse(channel, channel.alloc().buffer().writeBytes(JsonLines.encode(refusal)));
             return;
         }
         clients.add(channel);

@@ -48,15 +48,19 @@ class PeerCredentialsTest {
         assumeThat(onPath("setpriv")).isTrue();
         assumeThat(onPath("socat")).isTrue();
         try (Daemon daemon = TestDaemon.start(home, s -> s.withSocketMode(PosixFilePermissions.fromString("rw-rw-rw-")))) {
-            Process client = new ProcessBuilder("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
-                    "socat", "-t", "5", "-", "UNIX-CONNECT:" + daemon.paths().socket())
-                    .redirectErrorStream(true)
-                    .start();
-            client.getOutputStream().write("{\"id\":1,\"method\":\"status\"}\n".getBytes(StandardCharsets.UTF_8));
-            client.getOutputStream().close();
-            assertThat(client.waitFor(30, TimeUnit.SECONDS)).isTrue();
-            String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-            assertThat(output).contains("permission_denied").contains("uid " + NOBODY).doesNotContain("\"result\"");
+            // The client writes first: the refusal must still reach it rather than a connection reset, every time.
+            for (int attempt = 0; attempt < 10; attempt++) {
+                Process client = new ProcessBuilder("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
+                        "socat", "-t", "5", "-", "UNIX-CONNECT:" + daemon.paths().socket())
+                        .redirectErrorStream(true)
+                        .start();
+                client.getOutputStream().write("{\"id\":1,\"method\":\"status\"}\n".getBytes(StandardCharsets.UTF_8));
+                client.getOutputStream().close();
+                assertThat(client.waitFor(30, TimeUnit.SECONDS)).isTrue();
+                String output = new String(client.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                assertThat(output).as("attempt " + attempt).contains("permission_denied").contains("uid " + NOBODY)
+                        .doesNotContain("\"result\"").doesNotContain("Broken pipe").doesNotContain("reset");
+            }
 
             try (RawClient own = RawClient.connect(daemon.paths().socket())) {
                 assertThat(own.send("{\"method\":\"ping\"}\n").readJson().path("result").path("pong").asBoolean()).isTrue();
