@@ -68,4 +68,35 @@ class ImpersonationTest {
         }
         assertThat(!Files.exists(received) || Files.size(received) == 0).as("the fake received nothing").isTrue();
     }
+
+    @Test
+    void a_client_that_wokd_refuses_is_told_why_even_when_it_wrote_first() throws Exception {
+        assumeThat(CurrentUser.uid()).as("needs root to run the client as another user").isZero();
+        assumeThat(ForeignClientsTest.onPath("setpriv")).as("setpriv").isTrue();
+        // A root wokd with a socket anyone may open: the kernel lets the client in, wokd must refuse it.
+        Path home = dir.resolve("home");
+        Files.createDirectories(home);
+        Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
+        dev.wok.daemon.lifecycle.Daemon daemon = dev.wok.daemon.lifecycle.Daemon.start(dev.wok.daemon.lifecycle.DaemonSettings
+                .defaults(dev.wok.protocol.paths.WokPaths.resolve(Map.of("WOK_HOME", home.toString()),
+                        dev.wok.protocol.paths.Platform.current()))
+                .withSocketMode(PosixFilePermissions.fromString("rw-rw-rw-")));
+        try {
+            Path root = Path.of(System.getProperty("wok.repo.root", "..")).toAbsolutePath().normalize();
+            Map<String, String> clientEnv = Map.of("WOK_SOCKET", daemon.paths().socket().toString(), "WOK_NO_CACHE", "1",
+                    "WOK_HOME", dir.resolve("nobody-home").toString());
+            ProcessBuilder builder = new ProcessBuilder("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
+                    "sh", root.resolve("scripts/wok").toString(), "status")
+                    .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+            builder.environment().putAll(clientEnv);
+            Process refused = builder.start();
+            String output = new String(refused.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+            assertThat(refused.waitFor(60, TimeUnit.SECONDS)).isTrue();
+            assertThat(refused.exitValue()).as(output).isEqualTo(ExitCodes.FAILURE);
+            assertThat(output).contains("wokd refused this client").contains("runs as uid " + NOBODY)
+                    .doesNotContain("Broken pipe").doesNotContain("reset");
+        } finally {
+            daemon.stop();
+        }
+    }
 }

@@ -3,10 +3,12 @@ package dev.wok.protocol.client;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wok.protocol.ErrorCode;
 import dev.wok.protocol.ProtocolException;
 import dev.wok.protocol.binary.BinaryFrames;
 import dev.wok.protocol.binary.FrameHeader;
 import dev.wok.protocol.client.DaemonUnavailableException.Reason;
+import dev.wok.protocol.jsonlines.JsonLines;
 import dev.wok.protocol.message.ErrorReply;
 import dev.wok.protocol.message.Event;
 import dev.wok.protocol.message.Message;
@@ -175,10 +177,15 @@ public final class WokClient implements AutoCloseable {
         }
     }
 
+    private static final int REFUSAL_LIMIT = 64 * 1024;
+
     private Message readFrame(long deadline) throws IOException {
         headerBuffer.clear();
         fill(headerBuffer, deadline);
         headerBuffer.flip();
+        if (headerBuffer.get(0) == '{') {
+            throw refusal(deadline);
+        }
         FrameHeader header;
         try {
             header = FrameHeader.decode(headerBuffer, maxPayload);
@@ -193,6 +200,39 @@ public final class WokClient implements AutoCloseable {
         } catch (ProtocolException e) {
             close();
             throw new IOException("wokd sent a payload this client cannot read: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Before it has seen our first bytes wokd can only answer in its plain framing, a JSON line: that is
+     * how it refuses a client (another uid, say). The line is read to its end and its reason passed on.
+     */
+    private IOException refusal(long deadline) throws IOException {
+        java.io.ByteArrayOutputStream line = new java.io.ByteArrayOutputStream();
+        line.write(headerBuffer.array(), 0, headerBuffer.limit());
+        ByteBuffer one = ByteBuffer.allocate(1);
+        byte last = headerBuffer.get(headerBuffer.limit() - 1);
+        while (line.size() < REFUSAL_LIMIT && last != '\n') {
+            one.clear();
+            try {
+                fill(one, deadline);
+            } catch (DaemonUnavailableException closed) {
+                break; // the line ends with the connection
+            }
+            last = one.get(0);
+            line.write(last);
+        }
+        close();
+        byte[] bytes = line.toByteArray();
+        try {
+            JsonNode error = JsonLines.parse(bytes, 0, bytes.length).path("error");
+            String message = error.path("message").asText("");
+            if (error.path("code").asInt() == ErrorCode.PERMISSION_DENIED.code()) {
+                return new DaemonUnavailableException(Reason.ACCESS_DENIED, "wokd refused this client: " + message, null);
+            }
+            return new IOException("wokd refused the connection: " + message);
+        } catch (ProtocolException e) {
+            return new IOException("the socket answered with something that is not wokd's protocol", e);
         }
     }
 
