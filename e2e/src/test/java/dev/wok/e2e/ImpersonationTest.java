@@ -69,6 +69,48 @@ class ImpersonationTest {
         assertThat(!Files.exists(received) || Files.size(received) == 0).as("the fake received nothing").isTrue();
     }
 
+    /** The attack of the security issue, as two real users: root the victim, nobody the attacker. */
+    @Test
+    void a_symlinked_socket_directory_is_refused_and_the_swapped_in_fake_gets_nothing() throws Exception {
+        assumeThat(CurrentUser.uid()).as("needs root to act as another user").isZero();
+        assumeThat(ForeignClientsTest.onPath("setpriv") && ForeignClientsTest.onPath("socat")).as("setpriv and socat").isTrue();
+        Path victims = dir.resolve("victims-own");
+        Files.createDirectories(victims);
+        Files.setPosixFilePermissions(victims, PosixFilePermissions.fromString("rwx------"));
+        Path attackers = dir.resolve("attackers");
+        Path link = dir.resolve("wok-socket-dir");
+        asNobody("mkdir", "-m", "755", attackers.toString());
+        asNobody("ln", "-s", victims.toString(), link.toString());
+        Map<String, String> env = Map.of("WOK_HOME", victims.toString(), "WOK_SOCKET", link.resolve("wokd.sock").toString());
+
+        // 1. The victim's wokd will not use a socket directory that is a symbolic link, whoever made it.
+        CliRun start = CliRun.wokd(env, "start");
+        assertThat(start.exitCode()).as(start.err()).isNotZero();
+        assertThat(start.err()).contains("is a symbolic link");
+        assertThat(victims.resolve("wokd.sock")).doesNotExist();
+
+        // 2. The attacker swaps the link to a directory of theirs where a fake wokd listens.
+        asNobody("ln", "-sfn", attackers.toString(), link.toString());
+        fake = new ProcessBuilder("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",
+                "socat", "UNIX-LISTEN:" + attackers.resolve("wokd.sock") + ",fork,mode=777", "SYSTEM:cat >/dev/null")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(attackers.resolve("wokd.sock")));
+        CliRun status = CliRun.wok(env, "status");
+        assertThat(status.exitCode()).as(status.err()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(status.err()).contains("served by a process of user 'nobody'");
+        CliRun stop = CliRun.wokd(env, "stop");
+        assertThat(stop.err() + stop.out()).doesNotContain("stopped (pid");
+    }
+
+    private static void asNobody(String... command) throws Exception {
+        List<String> full = new java.util.ArrayList<>(List.of("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups"));
+        full.addAll(List.of(command));
+        Process process = new ProcessBuilder(full).redirectErrorStream(true).start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(process.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(String.join(" ", command) + ": " + output).isZero();
+    }
+
     @Test
     void a_client_that_wokd_refuses_is_told_why_even_when_it_wrote_first() throws Exception {
         assumeThat(CurrentUser.uid()).as("needs root to run the client as another user").isZero();
