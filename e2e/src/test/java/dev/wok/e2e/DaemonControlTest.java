@@ -198,6 +198,26 @@ class DaemonControlTest {
     }
 
     @Test
+    void wokd_start_next_to_another_programs_live_socket_refuses_and_leaves_it_alone() throws Exception {
+        org.assertj.core.api.Assumptions.assumeThat(ForeignClientsTest.onPath("socat")).as("socat").isTrue();
+        Path socket = home.resolve("wokd.sock");
+        Process other = new ProcessBuilder("socat", "UNIX-LISTEN:" + socket + ",fork", "SYSTEM:cat >/dev/null")
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try {
+            await().atMost(Duration.ofSeconds(15)).until(() -> Files.exists(socket));
+            Object inode = Files.getAttribute(socket, "unix:ino");
+            CliRun start = CliRun.wokd(env(), "start");
+            assertThat(start.exitCode()).as(start.err()).isEqualTo(ExitCodes.FAILURE);
+            assertThat(start.err()).contains("another program listens on " + socket).contains("WOK_SOCKET");
+            assertThat(Files.getAttribute(socket, "unix:ino")).as("the other program's socket is untouched").isEqualTo(inode);
+            assertThat(other.isAlive()).isTrue();
+            assertThat(daemons.pid(home)).as("no wokd was started").isEmpty();
+        } finally {
+            other.destroyForcibly().waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
     void the_quick_status_path_says_what_the_full_command_says() throws Exception {
         start();
         CliRun.wok(env(), "push", "{\"n\":1}");

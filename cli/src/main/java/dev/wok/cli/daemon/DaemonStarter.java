@@ -5,6 +5,7 @@ import dev.wok.cli.CliException;
 import dev.wok.cli.ExitCodes;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.client.DaemonErrorException;
+import dev.wok.protocol.client.DaemonUnavailableException;
 import dev.wok.protocol.client.WokClient;
 import dev.wok.protocol.files.FileLocks;
 import dev.wok.protocol.files.IoErrors;
@@ -22,8 +23,8 @@ import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.concurrent.TimeUnit;
 
@@ -77,14 +78,30 @@ public final class DaemonStarter {
      * holds the lock but does not answer is an error here: starting another could not help.
      */
     private Long runningPid() throws CliException {
-        try (WokClient client = DaemonConnection.open(paths)) {
+        WokClient client;
+        try {
+            client = DaemonConnection.open(paths);
+        } catch (DaemonUnavailableException e) {
+            if (e.reason() == DaemonUnavailableException.Reason.ACCESS_DENIED) {
+                throw new CliException(ExitCodes.FAILURE, e.getMessage(), e);
+            }
+            OptionalLong stuck = DaemonProcess.find(paths);
+            if (stuck.isPresent()) {
+                throw DaemonConnection.notAnswering(stuck.getAsLong(), paths);
+            }
+            return null; // not running, or a stale socket the new daemon will clear
+        }
+        try (client) {
             return DaemonConnection.hello(client, "wokd-start", DaemonConnection.ANSWER_TIMEOUT).path("pid").asLong();
         } catch (IOException | DaemonErrorException e) {
             OptionalLong stuck = DaemonProcess.find(paths);
             if (stuck.isPresent()) {
                 throw DaemonConnection.notAnswering(stuck.getAsLong(), paths);
             }
-            return null;
+            // Something accepts connections there, does not answer as wokd, and no wokd holds our lock:
+            // another program. Its socket is not ours to take or delete.
+            throw new CliException(ExitCodes.FAILURE, "another program listens on " + paths.socket() + " and does not"
+                    + " answer as wokd; stop it, or give wokd a socket of its own with WOK_SOCKET");
         }
     }
 
