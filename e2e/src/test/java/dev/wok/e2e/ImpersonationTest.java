@@ -116,8 +116,10 @@ class ImpersonationTest {
         assumeThat(CurrentUser.uid()).as("needs root to run the client as another user").isZero();
         assumeThat(ForeignClientsTest.onPath("setpriv")).as("setpriv").isTrue();
         // A root wokd with a socket anyone may open: the kernel lets the client in, wokd must refuse it.
-        Path home = dir.resolve("home");
-        Files.createDirectories(home);
+        // Traversable by the other user, but not straight in a directory everyone can write (wokd wants 0700 there).
+        Path base = Files.createDirectory(dir.resolve("base"));
+        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        Path home = Files.createDirectory(base.resolve("home"));
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
         dev.wok.daemon.lifecycle.Daemon daemon = dev.wok.daemon.lifecycle.Daemon.start(dev.wok.daemon.lifecycle.DaemonSettings
                 .defaults(dev.wok.protocol.paths.WokPaths.resolve(Map.of("WOK_HOME", home.toString()),

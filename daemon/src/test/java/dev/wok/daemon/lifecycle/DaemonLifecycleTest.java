@@ -146,6 +146,23 @@ class DaemonLifecycleTest {
     }
 
     @Test
+    void in_a_directory_everyone_can_write_the_socket_directory_must_be_exactly_0700() throws Exception {
+        Path shared = Files.createDirectory(home.resolve("shared-like-tmp"));
+        Files.setPosixFilePermissions(shared, PosixFilePermissions.fromString("rwxrwxrwx"));
+        Path mine = Files.createDirectory(shared.resolve("wok-me"));
+        Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rwxr-xr-x"));
+        assertThatThrownBy(() -> TestDaemon.start(mine))
+                .isInstanceOfSatisfying(StartupException.class, e -> {
+                    assertThat(e.reason()).isEqualTo(StartupException.Reason.UNSAFE_SOCKET_DIRECTORY);
+                    assertThat(e.getMessage()).contains("which everyone can write").contains("chmod 700 " + mine);
+                });
+        Files.setPosixFilePermissions(mine, PosixFilePermissions.fromString("rwx------"));
+        try (Daemon daemon = TestDaemon.start(mine)) {
+            assertThat(daemon.paths().socket()).exists();
+        }
+    }
+
+    @Test
     void a_socket_directory_that_is_a_symlink_is_refused(@TempDir Path elsewhere) throws Exception {
         Path link = home.resolve("link");
         Files.createSymbolicLink(link, elsewhere);

@@ -24,19 +24,22 @@ import org.junit.jupiter.api.Test;
 class PeerCredentialsTest {
     private static final String NOBODY = "65534";
 
+    Path base;
     Path home;
 
     @BeforeEach
     void makeATraversableHome() throws Exception {
-        // @TempDir is 0700, which would stop the other user before wokd could.
-        home = Files.createTempDirectory(Path.of("/tmp"), "wok-peer",
-                PosixFilePermissions.asFileAttribute(PosixFilePermissions.fromString("rwxr-xr-x")));
+        // @TempDir is 0700, which would stop the other user before wokd could; and straight in /tmp (which
+        // everyone can write) wokd wants exactly 0700, so the traversable home sits one level down.
+        base = Files.createTempDirectory(Path.of("/tmp"), "wok-peer");
+        Files.setPosixFilePermissions(base, PosixFilePermissions.fromString("rwxr-xr-x"));
+        home = Files.createDirectory(base.resolve("home"));
         Files.setPosixFilePermissions(home, PosixFilePermissions.fromString("rwxr-xr-x"));
     }
 
     @AfterEach
     void removeHome() throws Exception {
-        try (var files = Files.walk(home)) {
+        try (var files = Files.walk(base)) {
             files.sorted(java.util.Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
         }
     }

@@ -61,5 +61,14 @@ public final class PrivateDirectory {
                     + (mode.contains(PosixFilePermission.OTHERS_WRITE) ? "everyone" : "its group") + " (mode "
                     + PosixFilePermissions.toString(mode) + "); other users could replace the socket. Fix it with: chmod 700 " + dir);
         }
+        Path parent = dir.toAbsolutePath().getParent();
+        boolean shared = parent != null && Files.getPosixFilePermissions(parent).contains(PosixFilePermission.OTHERS_WRITE);
+        if (shared && !mode.equals(PosixFilePermissions.fromString("rwx------"))) {
+            // In a directory everyone can write (/tmp, the fallback without XDG_RUNTIME_DIR) only exactly
+            // ours will do: its name is all that tells it apart, and anyone can make one like it.
+            throw new UnsafeDirectoryException(role + " directory " + dir + " is in " + parent + ", which everyone can write,"
+                    + " and has mode " + PosixFilePermissions.toString(mode) + "; there it must be 0700. Fix it with: chmod 700 "
+                    + dir);
+        }
     }
 }
