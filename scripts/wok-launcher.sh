@@ -159,8 +159,12 @@ wok_use_cache() {
             wok_cache_flags="-XX:SharedArchiveFile=$wok_cache_file"
         fi
         # Whatever the JVM finds wrong with the cache goes to the log (not to the command's output), and
-        # the next start sees it there.
-        wok_cache_flags="$wok_cache_flags -Xlog:$wok_cache_tag*=warning:file=$wok_cache_log::filecount=0 -Xlog:$wok_cache_tag*=off:stdout"
+        # the next start sees it there. The JVM will not start at all if it cannot open that log, so
+        # where it cannot be written (an install another user owns) the JVM says nothing instead.
+        if [ -w "$wok_cache_log" ] || { [ ! -e "$wok_cache_log" ] && [ -w "$wok_cache_dir" ]; }; then
+            wok_cache_flags="$wok_cache_flags -Xlog:$wok_cache_tag*=warning:file=$wok_cache_log::filecount=0"
+        fi
+        wok_cache_flags="$wok_cache_flags -Xlog:$wok_cache_tag*=off:stdout"
     fi
 }
 
@@ -168,6 +172,11 @@ wok_use_cache() {
 # on stderr. Where the cache directory cannot be written (an install owned by another user), does nothing.
 wok_cache_remake() {
     mkdir -p "$wok_cache_dir" 2>/dev/null && [ -w "$wok_cache_dir" ] || return 0
+    # A training that failed for these jars is not tried again on every command: only once they change
+    # (or by running wok-cache by hand). Its reason is in making.log.
+    if [ -f "$wok_cache_dir/making.failed" ] && ! [ "$wok_cache_jar" -nt "$wok_cache_dir/making.failed" ]; then
+        return 0
+    fi
     if ! mkdir "$wok_cache_dir/making" 2>/dev/null; then
         # A lock left by a training run that was killed: ignore it after ten minutes.
         [ -n "$(find "$wok_cache_dir/making" -maxdepth 0 -mmin +10 2>/dev/null)" ] || return 0
@@ -175,5 +184,7 @@ wok_cache_remake() {
         mkdir "$wok_cache_dir/making" 2>/dev/null || return 0
     fi
     echo "$wok_name: $1; making it in the background (see $wok_cache_dir/making.log)" >&2
-    WOK_CACHE_LOCK=$wok_cache_dir/making nohup sh "$wok_here/wok-cache" >"$wok_cache_dir/making.log" 2>&1 &
+    # In a subshell, so that it is not a child of the java this launcher becomes (which would never reap it).
+    (WOK_CACHE_LOCK=$wok_cache_dir/making WOK_CACHE_FAILED=$wok_cache_dir/making.failed \
+        nohup sh "$wok_here/wok-cache" >"$wok_cache_dir/making.log" 2>&1 </dev/null &)
 }

@@ -222,7 +222,12 @@ class DaemonControlTest {
         start();
         CliRun.wok(env(), "push", "{\"n\":1}");
         List<String> volatileFields = List.of("uptime_ms", "heap_used_bytes", "rss_bytes", "clients", "oldest_pending_age_ms");
-        JsonNode quick = Json.mapper().readTree(output(client("dev.wok.cli.Wok", Map.of(), List.of(), "status", "--json")));
+        // The quick path must really answer: were it to fail, Wok would hand over to the full command, and
+        // this would compare that command with itself. The class log shows which one ran.
+        Path classes = home.resolve("quick-classes.log");
+        Map<String, String> logClasses = Map.of("JAVA_TOOL_OPTIONS", "-Xlog:class+load:file=" + classes);
+        JsonNode quick = Json.mapper().readTree(output(client("dev.wok.cli.Wok", logClasses, List.of(), "status", "--json")));
+        assertThat(Files.readString(classes)).contains("dev.wok.cli.QuickStatus").doesNotContain("picocli.CommandLine ");
         JsonNode full = Json.mapper().readTree(output(client("dev.wok.cli.WokMain", Map.of(), List.of(), "status", "--json")));
         for (String field : volatileFields) {
             assertThat(quick.has(field)).as(field).isTrue();
@@ -232,7 +237,8 @@ class DaemonControlTest {
         assertThat(quick.path("pending").asLong()).isEqualTo(1);
         assertThat(quick).isEqualTo(full);
 
-        String quickText = output(client("dev.wok.cli.Wok", Map.of(), List.of(), "status"));
+        String quickText = output(client("dev.wok.cli.Wok", logClasses, List.of(), "status"));
+        assertThat(Files.readString(classes)).contains("dev.wok.cli.QuickStatus").doesNotContain("picocli.CommandLine ");
         String fullText = output(client("dev.wok.cli.WokMain", Map.of(), List.of(), "status"));
         assertThat(labels(quickText)).isEqualTo(labels(fullText)).contains("outbox", "memory", "socket");
         assertThat(quickText.lines().findFirst()).isEqualTo(fullText.lines().findFirst());

@@ -1,6 +1,7 @@
 package dev.wok.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
@@ -131,17 +132,20 @@ class LaunchersTest {
         assertThat(run(prefix.resolve("bin/wok"), classLog, "status").output)
                 .containsPattern("dev\\.wok\\.cli\\.QuickStatus source: shared objects file");
         // A cache the JVM rejects: the command works all the same, the next one says so, and a new cache is made.
-        Files.write(cache, new byte[4096]);
-        Result rejected = run(prefix.resolve("bin/wok"), Map.of(), "status");
-        assertThat(rejected.exit).as(rejected.output).isZero();
-        assertThat(rejected.output).startsWith("disabled");
-        Result noticed = run(prefix.resolve("bin/wok"), Map.of(), "status");
-        assertThat(noticed.output).contains("could not use the start-up cache").contains("making it in the background");
-        await().atMost(java.time.Duration.ofSeconds(90)).until(() -> Files.size(cache) > 4096 && !Files.exists(cache.resolveSibling(
-                cache.getFileName() + ".log")) && !Files.exists(cache.resolveSibling("making")));
-        Result remade = run(prefix.resolve("bin/wok"), classLog, "status");
-        assertThat(remade.output).doesNotContain("start-up cache")
-                .containsPattern("dev\\.wok\\.cli\\.QuickStatus source: shared objects file");
+        // (JDK 17-23 report a damaged CDS archive only at info level, so there only a stale one is noticed.)
+        if (cache.getFileName().toString().endsWith(".aot")) {
+            Files.write(cache, new byte[4096]);
+            Result rejected = run(prefix.resolve("bin/wok"), Map.of(), "status");
+            assertThat(rejected.exit).as(rejected.output).isZero();
+            assertThat(rejected.output).startsWith("disabled");
+            Result noticed = run(prefix.resolve("bin/wok"), Map.of(), "status");
+            assertThat(noticed.output).contains("could not use the start-up cache").contains("making it in the background");
+            await().atMost(java.time.Duration.ofSeconds(90)).until(() -> Files.size(cache) > 4096 && !Files.exists(cache.resolveSibling(
+                    cache.getFileName() + ".log")) && !Files.exists(cache.resolveSibling("making")));
+            Result remade = run(prefix.resolve("bin/wok"), classLog, "status");
+            assertThat(remade.output).doesNotContain("start-up cache")
+                    .containsPattern("dev\\.wok\\.cli\\.QuickStatus source: shared objects file");
+        }
         assertThat(run(prefix.resolve("bin/wokd"), Map.of(), "stop").exit).isZero();
 
         Process uninstall = new ProcessBuilder("sh", scripts.resolve("install.sh").toString(), "--uninstall", "--prefix",
@@ -155,6 +159,21 @@ class LaunchersTest {
         assertThat(prefix.resolve("bin/wok-local-sync")).doesNotExist();
         assertThat(prefix.resolve("share/bash-completion/completions/wok")).doesNotExist();
         assertThat(prefix.resolve("bin")).exists();
+    }
+
+    @Test
+    void the_cache_training_touches_nothing_of_the_users_socket_config_or_upstream() throws Exception {
+        Path userSocket = home.resolve("user.sock");
+        try (java.net.ServerSocket upstream = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
+            upstream.setSoTimeout(1);
+            Result made = run(scripts.resolve("wok-cache"), Map.of("WOK_SOCKET", userSocket.toString(),
+                    "WOK_CONFIG", home.resolve("user-config.toml").toString(),
+                    "WOK_UPSTREAM_URL", "ws://127.0.0.1:" + upstream.getLocalPort() + "/sync"));
+            assertThat(made.exit).as(made.output).isZero();
+            assertThat(userSocket).as("the training wokd used its own socket").doesNotExist();
+            assertThatThrownBy(upstream::accept).as("nothing connected to the user's upstream")
+                    .isInstanceOf(java.net.SocketTimeoutException.class);
+        }
     }
 
     @Test

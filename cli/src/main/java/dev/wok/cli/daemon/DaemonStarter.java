@@ -36,6 +36,8 @@ import java.util.concurrent.TimeUnit;
 public final class DaemonStarter {
     static final String READY = "wokd ready ";
     static final String FAILED = "wokd failed ";
+    /** The first line the detached daemon's shell prints, so that a start that times out can stop it. */
+    static final String PID = "wokd-pid ";
     private static final List<String> SETSID = List.of("/usr/bin/setsid", "/bin/setsid");
     private static final Path ENV = Path.of("/usr/bin/env");
     /** Set by a service manager for its own children; a daemon started from here is not one of them. */
@@ -137,11 +139,14 @@ public final class DaemonStarter {
         Optional<String> setsid = SETSID.stream().filter(p -> Files.isExecutable(Path.of(p))).findFirst();
         if (setsid.isPresent()) {
             // The daemon must not be this JVM's child: a live child keeps a JDK thread in waitpid(), and
-            // HotSpot waits 0.3 s for threads in native code before it exits. So setsid --fork starts it in
-            // a session of its own, and sed passes its output on up to the marker line, then ends; the
-            // child we wait for is the shell of this pipeline.
-            command.addAll(List.of("/bin/sh", "-c", "\"$@\" | sed -n -e p -e '/^" + READY + "/q' -e '/^" + FAILED + "/q'",
-                    "wokd-start", setsid.get(), "--fork"));
+            // HotSpot waits 0.3 s for threads in native code before it exits. So a shell starts it in the
+            // background, in a session of its own (setsid; a background job is no group leader, so setsid
+            // needs no --fork, which BusyBox lacks), it says its pid first, and the shell passes its output
+            // on line by line (unbuffered, unlike sed into a pipe) up to the marker line, then ends; the
+            // child we wait for is that shell.
+            command.addAll(List.of("/bin/sh", "-c", "{ " + setsid.get() + " sh -c 'echo \"" + PID + "$$\"; exec \"$@\"'"
+                    + " wokd-run \"$@\" & } | while IFS= read -r line; do printf '%s\\n' \"$line\"; case $line in '"
+                    + READY + "'*|'" + FAILED + "'*) exit 0;; esac; done", "wokd-start"));
         }
         command.addAll(resetHangup());
         command.addAll(daemonCommand);
@@ -173,10 +178,14 @@ public final class DaemonStarter {
             throw new CliException(usage ? ExitCodes.USAGE : ExitCodes.FAILURE,
                     "wokd could not start: " + failed.path("message").asText(line));
         }
-        String printed = said.before().isEmpty() ? "" : "; it printed: " + String.join(" | ", said.before());
+        List<String> before = said.before().stream().filter(printedLine -> !printedLine.startsWith(PID)).toList();
+        String printed = before.isEmpty() ? "" : "; it printed: " + String.join(" | ", before);
         if (System.nanoTime() - deadline >= 0) {
-            // Under setsid --fork the daemon is not our child: find it by its lock.
-            DaemonProcess.find(paths).ifPresent(pid -> ProcessHandle.of(pid).ifPresent(ProcessHandle::destroy));
+            // Detached, the daemon is not our child: stop it by the pid it said first.
+            said.before().stream().filter(printedLine -> printedLine.startsWith(PID)).findFirst()
+                    .map(pidLine -> pidLine.substring(PID.length()).trim())
+                    .flatMap(pid -> ProcessHandle.of(Long.parseLong(pid)))
+                    .ifPresent(ProcessHandle::destroy);
             process.destroy();
             throw new CliException(ExitCodes.FAILURE, "wokd did not report ready in time; it was stopped. See "
                     + paths.logFile() + printed);
