@@ -162,6 +162,20 @@ class LaunchersTest {
     }
 
     @Test
+    void wokd_start_says_why_it_cannot_start_with_the_exit_code_scripts_test() throws Exception {
+        Files.writeString(home.resolve("config.toml"), "[upstream]\nurll = \"typo\"\n");
+        Result start = run(scripts.resolve("wokd"), Map.of(), "start");
+        assertThat(start.exit).as(start.output).isEqualTo(2);
+        assertThat(start.output).contains("wokd: wokd could not start").contains("unknown key 'upstream.urll'");
+        Files.delete(home.resolve("config.toml"));
+        Result started = run(scripts.resolve("wokd"), Map.of(), "start");
+        assertThat(started.exit).as(started.output).isZero();
+        daemons.pid(home);
+        assertThat(started.output).startsWith("wokd started (pid ").contains("socket " + home.resolve("wokd.sock"));
+        assertThat(run(scripts.resolve("wokd"), Map.of(), "start").output).startsWith("wokd is already running (pid ");
+    }
+
+    @Test
     void the_cache_training_touches_nothing_of_the_users_socket_config_or_upstream() throws Exception {
         Path userSocket = home.resolve("user.sock");
         try (java.net.ServerSocket upstream = new java.net.ServerSocket(0, 50, java.net.InetAddress.getLoopbackAddress())) {
