@@ -38,6 +38,14 @@ wok_release_major() {
     return 1
 }
 
+# Sets wok_java_major and wok_java_version from the release file of the JDK at home $1, when it has one.
+wok_take_release() {
+    if wok_release_major "$1"; then
+        wok_java_major=$wok_major
+        wok_java_version=$wok_version
+    fi
+}
+
 # Considers the JDK at home $1: keeps it in wok_java/wok_java_major if it is 17+ and newer than the best so far.
 wok_consider() {
     [ -x "$1/bin/java" ] || return 0
@@ -58,14 +66,14 @@ wok_find_java() {
     if [ -n "${WOK_JAVA:-}" ]; then
         [ -x "$WOK_JAVA" ] || wok_die "WOK_JAVA=$WOK_JAVA is not an executable java"
         wok_java=$WOK_JAVA
-        wok_release_major "$(dirname "$(dirname "$wok_java")")" && wok_java_major=$wok_major && wok_java_version=$wok_version
+        wok_take_release "$(dirname "$(dirname "$wok_java")")"
         wok_flags_for_java
         return 0
     fi
     if [ -f "$wok_here/../java.path" ]; then
         read -r wok_java < "$wok_here/../java.path"
         if [ -x "$wok_java" ]; then
-            wok_release_major "${wok_java%/bin/java}" && wok_java_major=$wok_major && wok_java_version=$wok_version
+            wok_take_release "${wok_java%/bin/java}"
             wok_flags_for_java
             return 0
         fi

@@ -4,7 +4,6 @@ import dev.wok.cli.daemon.DaemonConnection;
 import dev.wok.protocol.ErrorCode;
 import dev.wok.protocol.client.DaemonErrorException;
 import dev.wok.protocol.client.DaemonUnavailableException;
-import dev.wok.protocol.Printable;
 import java.io.PrintWriter;
 import java.time.Duration;
 import java.util.Locale;
@@ -61,8 +60,7 @@ final class Cli {
             message = "unexpected error: " + e;
         }
         PrintWriter err = cmd.getErr();
-        // Messages quote what wokd, the upstream or a config file said: no terminal controls from them.
-        err.println(name + ": " + Printable.escapeKeepingLines(message));
+        err.println(CliException.errorLine(name, message));
         err.flush();
         return code;
     }

@@ -2,6 +2,7 @@ package dev.wok.cli;
 
 import dev.wok.cli.daemon.Delegation;
 import dev.wok.cli.status.Glyphs;
+import dev.wok.cli.status.StatusView;
 import dev.wok.protocol.Terminal;
 import dev.wok.protocol.paths.Platform;
 import dev.wok.protocol.paths.WokPaths;
@@ -36,10 +37,16 @@ public record CliContext(Map<String, String> env, List<String> daemonCommand, bo
 
     public static CliContext fromProcess() {
         Map<String, String> env = System.getenv();
+        StatusView view = statusView(env);
+        return new CliContext(env, defaultDaemonCommand(), view.colour(), view.glyphs());
+    }
+
+    /** How this process's output shows status: symbols and colour only on a terminal, never with NO_COLOR. */
+    static StatusView statusView(Map<String, String> env) {
         boolean terminal = Terminal.interactive() && !env.containsKey("NO_COLOR");
         boolean colour = terminal && !"dumb".equals(env.get("TERM"));
         Glyphs glyphs = !terminal ? Glyphs.NONE : stdoutCanShow("●◐○·—") ? Glyphs.UNICODE : Glyphs.ASCII;
-        return new CliContext(env, defaultDaemonCommand(), colour, glyphs);
+        return new StatusView(colour, glyphs);
     }
 
     /** For tests: a terminal without colour, and a daemon run from this JVM's class path (which must hold it). */

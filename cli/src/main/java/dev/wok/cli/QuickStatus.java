@@ -1,10 +1,7 @@
 package dev.wok.cli;
 
-import dev.wok.cli.status.Glyphs;
-import dev.wok.cli.status.StatusView;
 import dev.wok.protocol.JsonCore;
 import dev.wok.protocol.ProtocolException;
-import dev.wok.protocol.Terminal;
 import dev.wok.protocol.api.DaemonStatus;
 import dev.wok.protocol.api.FieldSource;
 import dev.wok.protocol.binary.FrameHeader;
@@ -70,10 +67,7 @@ final class QuickStatus {
         if (result.isEmpty()) {
             return false;
         }
-        boolean terminal = Terminal.interactive() && !env.containsKey("NO_COLOR");
-        Glyphs glyphs = !terminal ? Glyphs.NONE : CliContext.stdoutCanShow("●◐○·—") ? Glyphs.UNICODE : Glyphs.ASCII;
-        StatusView view = new StatusView(terminal && !"dumb".equals(env.get("TERM")), glyphs);
-        out.print(view.render(DaemonStatus.readFrom(FieldSource.of(result.get()))));
+        out.print(CliContext.statusView(env).render(DaemonStatus.readFrom(FieldSource.of(result.get()))));
         out.flush();
         return true;
     }
@@ -132,10 +126,7 @@ final class QuickStatus {
             JsonCore.flatObject(SAMPLE, 0, SAMPLE.length, "result");
             JsonCore.objectAt(SAMPLE, 0, SAMPLE.length, "result");
             try {
-                long left;
-                while ((left = deadlineNanos - System.nanoTime()) > 0) {
-                    Thread.sleep(Math.max(1, left / 1_000_000));
-                }
+                Thread.sleep(Math.max(0, (deadlineNanos - System.nanoTime()) / 1_000_000));
                 SocketChannel open = channel;
                 if (open != null) {
                     open.close();

@@ -9,7 +9,6 @@ import dev.wok.cli.status.StatusView;
 import dev.wok.protocol.api.ConnectionStatus;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.Methods;
-import dev.wok.protocol.Printable;
 import dev.wok.protocol.client.DaemonUnavailableException;
 import java.io.PrintWriter;
 import java.time.Duration;
@@ -69,7 +68,7 @@ public final class WokdClientMain extends TopLevelCommand {
         try {
             return startAndReport(context, START_TIMEOUT, new PrintWriter(System.out, true), false);
         } catch (CliException e) {
-            System.err.println("wokd: " + Printable.escapeKeepingLines(e.getMessage()));
+            System.err.println(CliException.errorLine("wokd", e.getMessage()));
             return e.exitCode();
         }
     }

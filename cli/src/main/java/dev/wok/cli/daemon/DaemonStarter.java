@@ -87,23 +87,25 @@ public final class DaemonStarter {
             if (e.reason() == DaemonUnavailableException.Reason.ACCESS_DENIED) {
                 throw new CliException(ExitCodes.FAILURE, e.getMessage(), e);
             }
-            OptionalLong stuck = DaemonProcess.find(paths);
-            if (stuck.isPresent()) {
-                throw DaemonConnection.notAnswering(stuck.getAsLong(), paths);
-            }
+            failIfStuck();
             return null; // not running, or a stale socket the new daemon will clear
         }
         try (client) {
             return DaemonConnection.hello(client, "wokd-start", DaemonConnection.ANSWER_TIMEOUT).path("pid").asLong();
         } catch (IOException | DaemonErrorException e) {
-            OptionalLong stuck = DaemonProcess.find(paths);
-            if (stuck.isPresent()) {
-                throw DaemonConnection.notAnswering(stuck.getAsLong(), paths);
-            }
+            failIfStuck();
             // Something accepts connections there, does not answer as wokd, and no wokd holds our lock:
             // another program. Its socket is not ours to take or delete.
             throw new CliException(ExitCodes.FAILURE, "another program listens on " + paths.socket() + " and does not"
                     + " answer as wokd; stop it, or give wokd a socket of its own with WOK_SOCKET");
+        }
+    }
+
+    /** A wokd process that holds the lock but does not answer: starting another could not help. */
+    private void failIfStuck() throws CliException {
+        OptionalLong stuck = DaemonProcess.find(paths);
+        if (stuck.isPresent()) {
+            throw DaemonConnection.notAnswering(stuck.getAsLong(), paths);
         }
     }
 

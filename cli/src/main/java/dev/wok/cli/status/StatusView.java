@@ -26,6 +26,14 @@ public final class StatusView {
         this.unicode = glyphs == Glyphs.UNICODE;
     }
 
+    public boolean colour() {
+        return colour;
+    }
+
+    public Glyphs glyphs() {
+        return glyphs;
+    }
+
     public String render(DaemonStatus status) {
         StringBuilder out = new StringBuilder();
         out.append(stateLine(status.connection())).append('\n');
