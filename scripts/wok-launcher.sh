@@ -109,6 +109,14 @@ wok_flags_for_java() {
     if [ "${wok_java_major:-0}" -ge 22 ]; then
         wok_native_access=--enable-native-access=ALL-UNNAMED
     fi
+    # From JDK 25 Netty leaves sun.misc.Unsafe alone unless told otherwise, and with native access
+    # allowed it frees direct memory through downcalls made with java.lang.foreign instead: building
+    # those costs every wokd start about 60 ms. Allowing Unsafe's memory access (JDK 23+ asks for that
+    # explicitly, or warns) keeps Netty on its usual path. Only on the JDKs this was measured on: a
+    # later one may drop the option, and then runs with Netty's own choice.
+    case ${wok_java_major:-0} in
+        23|24|25) wok_daemon_flags="$wok_daemon_flags --sun-misc-unsafe-memory-access=allow -Dio.netty.noUnsafe=false" ;;
+    esac
 }
 
 # Start-up flags for short-lived client commands: no JIT tiers past C1, small serial GC.
@@ -117,8 +125,9 @@ wok_client_flags="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
 if [ -r /proc/version ]; then
     wok_client_flags="$wok_client_flags -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
 fi
-# The daemon lives long and stays small.
-wok_daemon_flags="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:-UsePerfData -Xss512k -XX:+ExitOnOutOfMemoryError"
+# The daemon lives long and stays small. Netty's JFR events (buffer allocations) would load the JFR
+# module at a daemon's first answer, about 80 ms on a cold start; Netty skips them when told to.
+wok_daemon_flags="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:-UsePerfData -Xss512k -XX:+ExitOnOutOfMemoryError -Dio.netty.jfr.enabled=false"
 
 # The JVM's start-up cache of a module (cli: wok and wokd's client commands; daemon: wokd run), made by
 # wok-cache: an AOT cache on JDK 24+, an AppCDS archive on 17-23. It holds the classes a training run
@@ -195,4 +204,17 @@ wok_cache_remake() {
     # In a subshell, so that it is not a child of the java this launcher becomes (which would never reap it).
     (WOK_CACHE_LOCK=$wok_cache_dir/making WOK_CACHE_FAILED=$wok_cache_dir/making.failed \
         nohup sh "$wok_here/wok-cache" >"$wok_cache_dir/making.log" 2>&1 </dev/null &)
+}
+
+# Sets wok_native_flags so that wokd loads sqlite-jdbc's and Netty's native libraries from the copies
+# wok-cache made beside the daemon's cache (dev.wok.daemon.lifecycle.NativeLibraries) instead of
+# extracting them into /tmp at every start, when they are there and not older than the jars. Either
+# library is extracted as before when its copy cannot be loaded.
+wok_use_natives() {
+    wok_native_flags=
+    [ -z "${WOK_NO_CACHE:-}" ] || return 0
+    wok_cache_paths daemon
+    wok_native_dir=$wok_cache_dir/native
+    [ -f "$wok_native_dir/libsqlitejdbc.so" ] && ! [ "$wok_cache_jar" -nt "$wok_native_dir" ] || return 0
+    wok_native_flags="-Djava.library.path=$wok_native_dir -Dorg.sqlite.lib.path=$wok_native_dir -Dorg.sqlite.lib.name=libsqlitejdbc.so"
 }

@@ -123,8 +123,13 @@ class LaunchersTest {
         assertThat(version.output).startsWith("wok ");
         Result start = run(prefix.resolve("bin/wokd"), Map.of(), "start");
         assertThat(start.exit).as(start.output).isZero();
-        daemons.pid(home);
+        long pid = daemons.pid(home).orElseThrow();
         assertThat(run(prefix.resolve("bin/wok"), Map.of(), "ping").output).contains("pong");
+        Path natives = prefix.resolve("lib/wok/daemon/cache/native");
+        if (linux()) {
+            assertThat(mappedFiles(pid)).as("wokd loaded the install's copies of its native libraries")
+                    .contains(natives.resolve("libsqlitejdbc.so").toRealPath().toString());
+        }
 
         // The install made the start-up caches, and the commands use them.
         Path cache = onlyFile(prefix.resolve("lib/wok/cli/cache"), "status-java-");
@@ -147,6 +152,16 @@ class LaunchersTest {
                     .containsPattern("dev\\.wok\\.cli\\.QuickStatus source: shared objects file");
         }
         assertThat(run(prefix.resolve("bin/wokd"), Map.of(), "stop").exit).isZero();
+
+        if (linux()) {
+            // A damaged copy: sqlite-jdbc cannot load it and extracts its own, as it would without one.
+            Files.write(natives.resolve("libsqlitejdbc.so"), new byte[16]);
+            Result again = run(prefix.resolve("bin/wokd"), Map.of(), "start");
+            assertThat(again.exit).as(again.output).isZero();
+            Result pushed = run(prefix.resolve("bin/wok"), Map.of(), "push", "{\"after\":\"damage\"}");
+            assertThat(pushed.exit).as(pushed.output).isZero();
+            assertThat(run(prefix.resolve("bin/wokd"), Map.of(), "stop").exit).isZero();
+        }
 
         Process uninstall = new ProcessBuilder("sh", scripts.resolve("install.sh").toString(), "--uninstall", "--prefix",
                 prefix.toString()).redirectErrorStream(true).start();
@@ -188,6 +203,38 @@ class LaunchersTest {
             assertThatThrownBy(upstream::accept).as("nothing connected to the user's upstream")
                     .isInstanceOf(java.net.SocketTimeoutException.class);
         }
+    }
+
+    @Test
+    void wokd_loads_the_native_libraries_the_build_copied_and_extracts_nothing_into_tmp() throws Exception {
+        assumeThat(linux()).as("the copies are made on Linux only").isTrue();
+        Path natives = scripts.resolveSibling("daemon/target/startup-cache/native");
+        assertThat(natives.resolve("libsqlitejdbc.so")).as("made by ./mvnw package (scripts/wok-cache)").exists();
+        Path tmp = Files.createDirectory(home.resolve("tmp"));
+        Result start = run(scripts.resolve("wokd"), Map.of("WOKD_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp), "start");
+        assertThat(start.exit).as(start.output).isZero();
+        long pid = daemons.pid(home).orElseThrow();
+        assertThat(run(scripts.resolve("wok"), Map.of(), "push", "{\"n\":1}").exit).isZero();
+
+        String copies = natives.toRealPath().toString();
+        assertThat(mappedFiles(pid)).contains(copies + "/libsqlitejdbc.so")
+                .anyMatch(file -> file.startsWith(copies + "/libnetty_transport_native_epoll_"));
+        try (var extracted = Files.list(tmp)) {
+            assertThat(extracted).as("nothing unpacked into the temporary directory").isEmpty();
+        }
+    }
+
+    private static boolean linux() {
+        return System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux");
+    }
+
+    /** The files a process has mapped: its code, native libraries included. */
+    private static List<String> mappedFiles(long pid) throws Exception {
+        return Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
+                .map(line -> line.split("\\s+", 6))
+                .filter(fields -> fields.length == 6)
+                .map(fields -> fields[5])
+                .distinct().toList();
     }
 
     @Test

@@ -49,8 +49,7 @@ public final class WokdMain {
 
     public static void main(String[] args) {
         if (args.length == 1 && args[0].equals("run")) {
-            // How 'wokd start' and service units run it: nothing to parse, so picocli, whose classes no
-            // start-up cache can hold (they are Java 5 class files), is not loaded: about 0.1 s.
+            // How 'wokd start' and service units run it: nothing to parse, so picocli is not even loaded.
             System.exit(new Run().call());
         }
         System.exit(new CommandLine(new WokdMain()).setCaseInsensitiveEnumValuesAllowed(true).execute(args));
