@@ -125,9 +125,18 @@ wok_client_flags="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
 if [ -r /proc/version ]; then
     wok_client_flags="$wok_client_flags -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
 fi
+# Whether a person is at the terminal (colours and symbols; wokd also logs to the console): the shell's
+# test is free, while asking the JVM (System.console()) costs a command ~8 ms on JDK 22+.
+if [ -t 0 ] && [ -t 1 ]; then
+    wok_client_flags="$wok_client_flags -Dwok.terminal=true"
+    wok_terminal=-Dwok.terminal=true
+else
+    wok_client_flags="$wok_client_flags -Dwok.terminal=false"
+    wok_terminal=-Dwok.terminal=false
+fi
 # The daemon lives long and stays small. Netty's JFR events (buffer allocations) would load the JFR
 # module at a daemon's first answer, about 80 ms on a cold start; Netty skips them when told to.
-wok_daemon_flags="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:-UsePerfData -Xss512k -XX:+ExitOnOutOfMemoryError -Dio.netty.jfr.enabled=false"
+wok_daemon_flags="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:-UsePerfData -Xss512k -XX:+ExitOnOutOfMemoryError -Dio.netty.jfr.enabled=false $wok_terminal"
 
 # The JVM's start-up cache of a module (cli: wok and wokd's client commands; daemon: wokd run), made by
 # wok-cache: an AOT cache on JDK 24+, an AppCDS archive on 17-23. It holds the classes a training run

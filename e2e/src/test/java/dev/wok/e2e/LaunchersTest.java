@@ -224,6 +224,23 @@ class LaunchersTest {
         }
     }
 
+    @Test
+    void at_a_terminal_status_has_colour_and_symbols_and_through_a_pipe_plain_text() throws Exception {
+        java.util.Optional<Path> script = java.util.stream.Stream.of("/usr/bin/script", "/bin/script").map(Path::of)
+                .filter(Files::isExecutable).findFirst();
+        assumeThat(script).as("util-linux's script, to give the command a terminal").isPresent();
+        assertThat(run(scripts.resolve("wokd"), Map.of(), "start").exit).isZero();
+        daemons.pid(home);
+
+        Result atTerminal = run(Path.of(script.get().toString()), Map.of("LANG", "C.UTF-8"), "-qec",
+                scripts.resolve("wok") + " status", "/dev/null");
+        assertThat(atTerminal.exit).as(atTerminal.output).isZero();
+        assertThat(atTerminal.output).contains("\u001b[").contains("○").contains("disabled");
+
+        Result piped = run(scripts.resolve("wok"), Map.of("LANG", "C.UTF-8"), "status");
+        assertThat(piped.output).startsWith("disabled").doesNotContain("\u001b[");
+    }
+
     private static boolean linux() {
         return System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux");
     }
