@@ -135,8 +135,10 @@ else
     wok_terminal=-Dwok.terminal=false
 fi
 # The daemon lives long and stays small. Netty's JFR events (buffer allocations) would load the JFR
-# module at a daemon's first answer, about 80 ms on a cold start; Netty skips them when told to.
-wok_daemon_flags="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:-UsePerfData -Xss512k -XX:+ExitOnOutOfMemoryError -Dio.netty.jfr.enabled=false $wok_terminal"
+# module at a daemon's first answer, about 80 ms on a cold start; Netty skips them when told to. The
+# JVM's own messages (why it ended, a thread dump on SIGQUIT) go to stderr, which 'wokd start' points
+# at wokd.log, instead of to a stdout nobody reads after the ready line.
+wok_daemon_flags="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:-UsePerfData -Xss512k -XX:+ExitOnOutOfMemoryError -XX:+DisplayVMOutputToStderr -Dio.netty.jfr.enabled=false $wok_terminal"
 
 # The JVM's start-up cache of a module (cli: wok and wokd's client commands; daemon: wokd run), made by
 # wok-cache: an AOT cache on JDK 24+, an AppCDS archive on 17-23. It holds the classes a training run

@@ -15,12 +15,17 @@ import java.util.List;
  * single payload byte is buffered for it; a header that fails the check ends the connection. A payload
  * that is not a valid request is answered with an error frame and the connection goes on.
  */
-final class BinaryFrameDecoder extends ByteToMessageDecoder {
+final class BinaryFrameDecoder extends ByteToMessageDecoder implements HoldsPartialRequest {
     private final int maxPayload;
     private FrameHeader pending;
 
     BinaryFrameDecoder(int maxPayload) {
         this.maxPayload = maxPayload;
+    }
+
+    @Override
+    public boolean holdsPartialRequest() {
+        return pending != null || internalBuffer().isReadable();
     }
 
     @Override

@@ -9,28 +9,35 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
-import io.netty.handler.codec.LineBasedFrameDecoder;
+import io.netty.channel.WriteBufferWaterMark;
+import io.netty.handler.timeout.IdleStateHandler;
+import java.util.concurrent.TimeUnit;
 import java.util.OptionalInt;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
  * Assembles every client pipeline, in one place. A connection starts as
- * {@code sniffer → errors}; the sniffer then calls {@link #installFraming}, which makes it
+ * {@code slow-reader → sniffer → errors}; the sniffer then calls {@link #installFraming}, which makes it
  * <pre>
- *   JSON lines: sniffer → lines (LineBasedFrameDecoder) → json-decoder → json-encoder → errors → dispatcher
- *   binary:     sniffer → frames (BinaryFrameDecoder)   → frame-encoder               → errors → dispatcher
+ *   JSON lines: slow-reader → sniffer → read-idle → partial-requests → lines (JsonLineFramer) → json-decoder
+ *                 → json-encoder → errors → dispatcher
+ *   binary:     slow-reader → sniffer → read-idle → partial-requests → frames (BinaryFrameDecoder)
+ *                 → frame-encoder → errors → dispatcher
  * </pre>
  * and removes itself.
  * A peer running as another user (root excepted) is refused before any of it.
  */
 final class IpcChannelInitializer extends ChannelInitializer<Channel> {
     private static final Logger log = LoggerFactory.getLogger(IpcChannelInitializer.class);
+    /** Past 256 KiB of answers unread, the client's requests are not read either (see SlowReaderGuard). */
+    private static final WriteBufferWaterMark WATER_MARK = new WriteBufferWaterMark(64 * 1024, 256 * 1024);
 
     private final IpcLimits limits;
     private final ChannelGroup clients;
     private final RequestDispatcher dispatcher;
     private final InputErrorHandler errors;
+    private final PartialRequestGuard partialRequests;
     private final int ownUid;
 
     IpcChannelInitializer(IpcLimits limits, ChannelGroup clients, MethodRegistry methods, int ownUid) {
@@ -38,6 +45,7 @@ final class IpcChannelInitializer extends ChannelInitializer<Channel> {
         this.clients = clients;
         this.dispatcher = new RequestDispatcher(methods);
         this.errors = new InputErrorHandler(limits.maxLineBytes());
+        this.partialRequests = new PartialRequestGuard(limits.partialRequestTimeout());
         this.ownUid = ownUid;
     }
 
@@ -53,7 +61,9 @@ final class IpcChannelInitializer extends ChannelInitializer<Channel> {
             return;
         }
         clients.add(channel);
+        channel.config().setWriteBufferWaterMark(WATER_MARK);
         channel.pipeline()
+                .addLast("slow-reader", new SlowReaderGuard(limits.stalledReaderTimeout(), limits.maxUnreadBytes()))
                 .addLast("sniffer", new FramingSniffer(limits.firstBytesTimeout(), this::installFraming))
                 .addLast("errors", errors);
     }
@@ -61,8 +71,12 @@ final class IpcChannelInitializer extends ChannelInitializer<Channel> {
     private void installFraming(ChannelHandlerContext sniffer, Framing framing) {
         ChannelPipeline pipeline = sniffer.pipeline();
         String after = sniffer.name();
+        long idle = limits.partialRequestTimeout().toMillis();
+        pipeline.addAfter(after, "read-idle", new IdleStateHandler(idle, 0, 0, TimeUnit.MILLISECONDS));
+        pipeline.addAfter("read-idle", "partial-requests", partialRequests);
+        after = "partial-requests";
         if (framing == Framing.JSON_LINES) {
-            pipeline.addAfter(after, "lines", new LineBasedFrameDecoder(limits.maxLineBytes(), true, true));
+            pipeline.addAfter(after, "lines", new JsonLineFramer(limits.maxLineBytes()));
             pipeline.addAfter("lines", "json-decoder", new JsonLineDecoder());
             pipeline.addAfter("json-decoder", "json-encoder", JsonLineEncoder.INSTANCE);
         } else {

@@ -10,17 +10,36 @@ import java.time.Duration;
  * @param maxLineBytes longest JSON line, terminator excluded
  * @param maxFramePayload largest binary frame payload
  * @param firstBytesTimeout how long a new connection may stay silent before its framing is known
+ * @param partialRequestTimeout how long a request may stay half-received with nothing more arriving
+ * @param stalledReaderTimeout how long a client may leave its answers unread once they pile up
+ * @param maxUnreadBytes answers and events that may wait for a client that does not read them
  */
-public record IpcLimits(int maxLineBytes, int maxFramePayload, Duration firstBytesTimeout) {
-    public static final IpcLimits DEFAULTS =
-            new IpcLimits(JsonLines.DEFAULT_MAX_LINE_BYTES, FrameHeader.DEFAULT_MAX_PAYLOAD, Duration.ofSeconds(60));
+public record IpcLimits(int maxLineBytes, int maxFramePayload, Duration firstBytesTimeout, Duration partialRequestTimeout,
+                        Duration stalledReaderTimeout, long maxUnreadBytes) {
+    public static final IpcLimits DEFAULTS = new IpcLimits(JsonLines.DEFAULT_MAX_LINE_BYTES, FrameHeader.DEFAULT_MAX_PAYLOAD,
+            Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60), 8L << 20);
+
+    /** The defaults, with other message limits and silence allowed before the framing is known. */
+    public IpcLimits(int maxLineBytes, int maxFramePayload, Duration firstBytesTimeout) {
+        this(maxLineBytes, maxFramePayload, firstBytesTimeout, DEFAULTS.partialRequestTimeout(),
+                DEFAULTS.stalledReaderTimeout(), DEFAULTS.maxUnreadBytes());
+    }
 
     public IpcLimits {
         if (maxLineBytes < 64 || maxFramePayload < 64) {
             throw new IllegalArgumentException("message limits below 64 bytes leave no room for a request");
         }
-        if (firstBytesTimeout.isNegative() || firstBytesTimeout.isZero()) {
-            throw new IllegalArgumentException("firstBytesTimeout must be positive");
+        for (Duration timeout : new Duration[] {firstBytesTimeout, partialRequestTimeout, stalledReaderTimeout}) {
+            if (timeout.isNegative() || timeout.isZero()) {
+                throw new IllegalArgumentException("IPC timeouts must be positive");
+            }
         }
+        if (maxUnreadBytes < 64 * 1024) {
+            throw new IllegalArgumentException("maxUnreadBytes below 64 KiB would drop ordinary clients");
+        }
+    }
+
+    public IpcLimits withTimeouts(Duration partialRequest, Duration stalledReader) {
+        return new IpcLimits(maxLineBytes, maxFramePayload, firstBytesTimeout, partialRequest, stalledReader, maxUnreadBytes);
     }
 }

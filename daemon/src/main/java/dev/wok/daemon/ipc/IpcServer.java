@@ -60,6 +60,7 @@ public final class IpcServer implements AutoCloseable {
                     .group(acceptors, workers)
                     .channel(transport.serverChannelClass())
                     .option(ChannelOption.AUTO_READ, false)
+                    .handler(new AcceptFailures())
                     .childOption(ChannelOption.AUTO_READ, true)
                     .childHandler(new IpcChannelInitializer(limits, clients, methods, ownUid))
                     .bind(transport.address(socket))

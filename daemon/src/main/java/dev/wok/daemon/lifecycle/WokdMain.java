@@ -150,8 +150,11 @@ public final class WokdMain {
             ready.put("log", info.logFile().toString());
             stdout.println("wokd ready " + ready);
             stdout.flush();
-            // The starter reads one line and goes away; later writes to its pipe would fail, so stop here.
-            stdout.close();
+            // The starter reads one line and goes away. Whatever is printed later goes to stderr, which the
+            // starter pointed at the log (the JVM's own last words too: the launcher passes
+            // -XX:+DisplayVMOutputToStderr). The pipe itself is not closed, so that no file wokd opens later
+            // can take its descriptor and receive output meant for it.
+            System.setOut(System.err);
         }
     }
 
