@@ -17,16 +17,31 @@ public final class Json {
     public static final int MAX_NESTING_DEPTH = 256;
     public static final int MAX_NUMBER_LENGTH = 100;
 
-    private static final ObjectMapper MAPPER = JsonMapper.builder(
-                    JsonFactory.builder()
-                            .streamReadConstraints(StreamReadConstraints.builder()
-                                    .maxNestingDepth(MAX_NESTING_DEPTH)
-                                    .maxNumberLength(MAX_NUMBER_LENGTH)
-                                    .build())
-                            .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
-                            .build())
-            .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
-            .build();
+    /**
+     * Tokens (values, names, brackets) in one request a client sends to wokd. A legal-size request of
+     * nothing but tiny values ({@code [{},{},…]}) would otherwise become a tree many times its size:
+     * 4 MiB of it filled a 256 MiB heap. 200,000 keeps the largest tree to a few MiB.
+     */
+    public static final long MAX_REQUEST_TOKENS = 200_000;
+
+    private static final ObjectMapper MAPPER = mapper(StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxNumberLength(MAX_NUMBER_LENGTH)
+            .build());
+    private static final ObjectMapper REQUEST_MAPPER = mapper(StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxNumberLength(MAX_NUMBER_LENGTH)
+            .maxTokenCount(MAX_REQUEST_TOKENS)
+            .build());
+
+    private static ObjectMapper mapper(StreamReadConstraints constraints) {
+        return JsonMapper.builder(JsonFactory.builder()
+                        .streamReadConstraints(constraints)
+                        .enable(StreamReadFeature.STRICT_DUPLICATE_DETECTION)
+                        .build())
+                .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
+                .build();
+    }
 
     /** Resolved once: writing through the mapper with a runtime type re-resolves it on every call. */
     private static final ObjectWriter TREE_WRITER = MAPPER.writerFor(JsonNode.class);
@@ -39,6 +54,11 @@ public final class Json {
 
     public static ObjectMapper mapper() {
         return MAPPER;
+    }
+
+    /** The mapper wokd reads clients' requests with: {@link #mapper()}'s rules and a token budget. */
+    public static ObjectMapper requestMapper() {
+        return REQUEST_MAPPER;
     }
 
     public static ObjectNode object() {

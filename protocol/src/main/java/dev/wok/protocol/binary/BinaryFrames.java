@@ -75,7 +75,12 @@ public final class BinaryFrames {
             throw new ProtocolException(ErrorCode.BAD_FRAME,
                     "a client sends request frames (kind 1), got kind " + header.kind().wire(), id);
         }
-        JsonNode json = payloadJson(payload, offset, length, id);
+        JsonNode json;
+        try {
+            json = JsonLines.parseRequest(payload, offset, length);
+        } catch (ProtocolException e) {
+            throw new ProtocolException(e.code(), e.getMessage(), id);
+        }
         if (json.isObject()) {
             ((ObjectNode) json).set("id", id);
         }

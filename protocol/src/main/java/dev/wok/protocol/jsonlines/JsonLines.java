@@ -26,7 +26,7 @@ public final class JsonLines {
     private JsonLines() {}
 
     public static Request decodeRequest(byte[] line, int offset, int length) throws ProtocolException {
-        return MessageJson.toRequest(parse(line, offset, length), line, offset, length);
+        return MessageJson.toRequest(parseRequest(line, offset, length), line, offset, length);
     }
 
     /** The message as one line, terminator included. */
@@ -48,20 +48,31 @@ public final class JsonLines {
 
     /** Parses one JSON document, turning every Jackson complaint into a message a person can act on. */
     public static JsonNode parse(byte[] bytes, int offset, int length) throws ProtocolException {
+        return parse(Json.mapper(), bytes, offset, length);
+    }
+
+    /** Parses a client's request: as {@link #parse}, within {@link Json#MAX_REQUEST_TOKENS} tokens. */
+    public static JsonNode parseRequest(byte[] bytes, int offset, int length) throws ProtocolException {
+        return parse(Json.requestMapper(), bytes, offset, length);
+    }
+
+    private static JsonNode parse(com.fasterxml.jackson.databind.ObjectMapper mapper, byte[] bytes, int offset, int length)
+            throws ProtocolException {
         int end = offset + length;
         if (end > offset && bytes[end - 1] == '\r') {
             end--;
         }
         try {
-            JsonNode node = Json.mapper().readTree(bytes, offset, end - offset);
+            JsonNode node = mapper.readTree(bytes, offset, end - offset);
             if (node == null || node.isMissingNode()) {
                 throw new ProtocolException(ErrorCode.PARSE_ERROR, "empty message: send one JSON object per line");
             }
             return node;
         } catch (StreamConstraintsException e) {
-            throw new ProtocolException(ErrorCode.PARSE_ERROR, "JSON too deeply nested or a number too long: "
-                    + e.getOriginalMessage() + " (limits: depth " + Json.MAX_NESTING_DEPTH
-                    + ", number length " + Json.MAX_NUMBER_LENGTH + ")");
+            throw new ProtocolException(ErrorCode.PARSE_ERROR, "JSON over wok's limits: "
+                    + e.getOriginalMessage() + " (limits: nesting depth " + Json.MAX_NESTING_DEPTH
+                    + ", number length " + Json.MAX_NUMBER_LENGTH + ", " + Json.MAX_REQUEST_TOKENS
+                    + " tokens in a request); send a smaller or flatter message");
         } catch (JsonProcessingException e) {
             throw new ProtocolException(ErrorCode.PARSE_ERROR, "malformed JSON: " + firstLine(e.getOriginalMessage())
                     + where(e.getLocation()) + "; send one JSON object per line");
