@@ -13,14 +13,39 @@ import java.util.List;
 /**
  * Splits binary frames. The header is checked in place, length against the limit included, before a
  * single payload byte is buffered for it; a header that fails the check ends the connection. A payload
- * that is not a valid request is answered with an error frame and the connection goes on.
+ * that is not a valid request is answered with an error frame and the connection goes on. What it holds
+ * between reads counts against the bytes all clients together may leave unfinished ({@link RequestBuffers}).
  */
 final class BinaryFrameDecoder extends ByteToMessageDecoder implements HoldsPartialRequest {
     private final int maxPayload;
+    private final HeldBytes held;
     private FrameHeader pending;
+    private boolean refused;
 
-    BinaryFrameDecoder(int maxPayload) {
+    BinaryFrameDecoder(int maxPayload, RequestBuffers buffers) {
         this.maxPayload = maxPayload;
+        this.held = new HeldBytes(buffers);
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
+        if (refused) {
+            io.netty.util.ReferenceCountUtil.release(msg);
+            return;
+        }
+        super.channelRead(ctx, msg);
+        dev.wok.protocol.message.ErrorReply refusal = held.update(internalBuffer().readableBytes());
+        if (refusal != null) {
+            refused = true;
+            internalBuffer().skipBytes(internalBuffer().readableBytes());
+            ctx.channel().config().setAutoRead(false);
+            ctx.fireExceptionCaught(new FatalInputException(refusal));
+        }
+    }
+
+    @Override
+    protected void handlerRemoved0(ChannelHandlerContext ctx) {
+        held.release();
     }
 
     @Override

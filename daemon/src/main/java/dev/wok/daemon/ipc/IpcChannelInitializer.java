@@ -38,6 +38,7 @@ final class IpcChannelInitializer extends ChannelInitializer<Channel> {
     private final RequestDispatcher dispatcher;
     private final InputErrorHandler errors;
     private final PartialRequestGuard partialRequests;
+    private final RequestBuffers requestBuffers;
     private final int ownUid;
 
     IpcChannelInitializer(IpcLimits limits, ChannelGroup clients, MethodRegistry methods, int ownUid) {
@@ -46,6 +47,7 @@ final class IpcChannelInitializer extends ChannelInitializer<Channel> {
         this.dispatcher = new RequestDispatcher(methods);
         this.errors = new InputErrorHandler(limits.maxLineBytes());
         this.partialRequests = new PartialRequestGuard(limits.partialRequestTimeout());
+        this.requestBuffers = new RequestBuffers(limits.maxUnfinishedRequestBytes());
         this.ownUid = ownUid;
     }
 
@@ -76,11 +78,11 @@ final class IpcChannelInitializer extends ChannelInitializer<Channel> {
         pipeline.addAfter("read-idle", "partial-requests", partialRequests);
         after = "partial-requests";
         if (framing == Framing.JSON_LINES) {
-            pipeline.addAfter(after, "lines", new JsonLineFramer(limits.maxLineBytes()));
+            pipeline.addAfter(after, "lines", new JsonLineFramer(limits.maxLineBytes(), requestBuffers));
             pipeline.addAfter("lines", "json-decoder", new JsonLineDecoder());
             pipeline.addAfter("json-decoder", "json-encoder", JsonLineEncoder.INSTANCE);
         } else {
-            pipeline.addAfter(after, "frames", new BinaryFrameDecoder(limits.maxFramePayload()));
+            pipeline.addAfter(after, "frames", new BinaryFrameDecoder(limits.maxFramePayload(), requestBuffers));
             pipeline.addAfter("frames", "frame-encoder", BinaryFrameEncoder.INSTANCE);
         }
         pipeline.addAfter("errors", "dispatcher", dispatcher);

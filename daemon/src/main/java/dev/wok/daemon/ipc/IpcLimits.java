@@ -13,16 +13,17 @@ import java.time.Duration;
  * @param partialRequestTimeout how long a request may stay half-received with nothing more arriving
  * @param stalledReaderTimeout how long a client may leave its answers unread once they pile up
  * @param maxUnreadBytes answers and events that may wait for a client that does not read them
+ * @param maxUnfinishedRequestBytes the bytes of unfinished requests held for all clients together
  */
 public record IpcLimits(int maxLineBytes, int maxFramePayload, Duration firstBytesTimeout, Duration partialRequestTimeout,
-                        Duration stalledReaderTimeout, long maxUnreadBytes) {
+                        Duration stalledReaderTimeout, long maxUnreadBytes, long maxUnfinishedRequestBytes) {
     public static final IpcLimits DEFAULTS = new IpcLimits(JsonLines.DEFAULT_MAX_LINE_BYTES, FrameHeader.DEFAULT_MAX_PAYLOAD,
-            Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60), 8L << 20);
+            Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60), 8L << 20, 48L << 20);
 
     /** The defaults, with other message limits and silence allowed before the framing is known. */
     public IpcLimits(int maxLineBytes, int maxFramePayload, Duration firstBytesTimeout) {
         this(maxLineBytes, maxFramePayload, firstBytesTimeout, DEFAULTS.partialRequestTimeout(),
-                DEFAULTS.stalledReaderTimeout(), DEFAULTS.maxUnreadBytes());
+                DEFAULTS.stalledReaderTimeout(), DEFAULTS.maxUnreadBytes(), DEFAULTS.maxUnfinishedRequestBytes());
     }
 
     public IpcLimits {
@@ -37,9 +38,18 @@ public record IpcLimits(int maxLineBytes, int maxFramePayload, Duration firstByt
         if (maxUnreadBytes < 64 * 1024) {
             throw new IllegalArgumentException("maxUnreadBytes below 64 KiB would drop ordinary clients");
         }
+        if (maxUnfinishedRequestBytes < Math.max(maxLineBytes, maxFramePayload)) {
+            throw new IllegalArgumentException("maxUnfinishedRequestBytes must hold at least one request of the largest size");
+        }
     }
 
     public IpcLimits withTimeouts(Duration partialRequest, Duration stalledReader) {
-        return new IpcLimits(maxLineBytes, maxFramePayload, firstBytesTimeout, partialRequest, stalledReader, maxUnreadBytes);
+        return new IpcLimits(maxLineBytes, maxFramePayload, firstBytesTimeout, partialRequest, stalledReader, maxUnreadBytes,
+                maxUnfinishedRequestBytes);
+    }
+
+    public IpcLimits withMaxUnfinishedRequestBytes(long bytes) {
+        return new IpcLimits(maxLineBytes, maxFramePayload, firstBytesTimeout, partialRequestTimeout, stalledReaderTimeout,
+                maxUnreadBytes, bytes);
     }
 }

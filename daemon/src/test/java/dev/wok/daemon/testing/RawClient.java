@@ -95,6 +95,19 @@ public final class RawClient implements AutoCloseable {
         return new Frame(header, Json.mapper().readTree(all, FrameHeader.LENGTH, header.payloadLength()));
     }
 
+    /** Whether anything (bytes, or the end of the stream) has come from the daemon, without waiting. */
+    public boolean hasInput() throws IOException {
+        if (pending.size() > 0) {
+            return true;
+        }
+        ByteBuffer buffer = ByteBuffer.allocate(64 * 1024);
+        int n = channel.read(buffer);
+        if (n > 0) {
+            pending.write(buffer.array(), 0, n);
+        }
+        return n != 0;
+    }
+
     /** True once the daemon has closed the connection (whatever it sent first is kept for reading). */
     public boolean awaitClosed() throws IOException {
         long deadline = System.nanoTime() + WAIT.toNanos();
