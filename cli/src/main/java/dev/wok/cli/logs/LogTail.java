@@ -102,16 +102,32 @@ public final class LogTail implements AutoCloseable {
         }
     }
 
+    /**
+     * Opens the file the path names now. Which file was opened is known only if the path named the same
+     * one before and after the open (a roll-over can happen in between); otherwise it tries again.
+     */
     private boolean open() throws IOException {
-        try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-        } catch (NoSuchFileException e) {
-            return false;
+        for (int attempt = 0; attempt < 100; attempt++) {
+            Object before = currentKey();
+            if (before == null) {
+                return false;
+            }
+            FileChannel opened;
+            try {
+                opened = FileChannel.open(file, StandardOpenOption.READ);
+            } catch (NoSuchFileException e) {
+                continue;
+            }
+            if (Objects.equals(before, currentKey())) {
+                channel = opened;
+                fileKey = before;
+                position = 0;
+                pending = new byte[0];
+                return true;
+            }
+            opened.close();
         }
-        fileKey = Files.readAttributes(file, BasicFileAttributes.class).fileKey();
-        position = 0;
-        pending = new byte[0];
-        return true;
+        return false;
     }
 
     private Object currentKey() {
