@@ -1,12 +1,12 @@
 package dev.wok.cli;
 
+import dev.wok.cli.daemon.DaemonProcess;
 import dev.wok.cli.daemon.DaemonStopper;
 import dev.wok.cli.service.ServiceInstaller;
 import dev.wok.protocol.paths.Platform;
 import dev.wok.protocol.paths.WokPaths;
-import dev.wok.protocol.process.Processes;
-import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -92,8 +92,8 @@ final class ServiceCommands {
      */
     private static void stopUnmanagedDaemon(CliContext context, PrintWriter out) throws CliException {
         WokPaths paths = context.paths();
-        OptionalLong pid = lockHolder(paths.lockFile());
-        if (pid.isEmpty() || !Processes.alive(pid.getAsLong()) || runsUnderSystemd(pid.getAsLong())) {
+        OptionalLong pid = DaemonProcess.find(paths);
+        if (pid.isEmpty() || runsUnderSystemd(pid.getAsLong())) {
             return;
         }
         DaemonStopper.Stopped stopped = DaemonStopper.stop(paths, Duration.ofSeconds(30));
@@ -101,15 +101,6 @@ final class ServiceCommands {
             out.println("stopped the wokd that was running outside the service manager (pid " + stoppedPid + ")");
             out.flush();
         });
-    }
-
-    private static OptionalLong lockHolder(Path lock) {
-        try {
-            String text = Files.readString(lock).trim();
-            return text.isEmpty() ? OptionalLong.empty() : OptionalLong.of(Long.parseLong(text));
-        } catch (IOException | NumberFormatException e) {
-            return OptionalLong.empty();
-        }
     }
 
     private static boolean runsUnderSystemd(long pid) {
