@@ -40,8 +40,13 @@ public abstract sealed class ServiceInstaller permits SystemdUserInstaller, Laun
     final HostCommands commands;
 
     ServiceInstaller(Setup setup) {
+        this(setup, setup.env());
+    }
+
+    /** @param toolEnv the environment the manager's tools run with */
+    ServiceInstaller(Setup setup, Map<String, String> toolEnv) {
         this.setup = setup;
-        this.commands = new HostCommands(setup.env());
+        this.commands = new HostCommands(toolEnv);
     }
 
     public static ServiceInstaller forPlatform(Platform platform, Setup setup) throws CliException {

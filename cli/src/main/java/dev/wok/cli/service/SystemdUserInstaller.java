@@ -2,8 +2,12 @@ package dev.wok.cli.service;
 
 import dev.wok.cli.CliException;
 import dev.wok.cli.ExitCodes;
+import dev.wok.protocol.paths.CurrentUser;
+import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -12,8 +16,31 @@ import java.util.Optional;
  * socket is enabled and started, so the first client starts wokd through socket activation.
  */
 final class SystemdUserInstaller extends ServiceInstaller {
+    /** Where systemd-logind puts each user's runtime directory ({@code %t}); tests move it. */
+    private final Path runtimeDirs;
+
     SystemdUserInstaller(Setup setup) {
-        super(setup);
+        this(setup, Path.of("/run/user"));
+    }
+
+    SystemdUserInstaller(Setup setup, Path runtimeDirs) {
+        super(setup, withRuntimeDir(setup, runtimeDirs));
+        this.runtimeDirs = runtimeDirs;
+    }
+
+    /**
+     * systemctl --user finds the user manager through XDG_RUNTIME_DIR, which a session made by su, sudo
+     * or docker exec lacks although the manager runs (linger): then the manager's own directory is used.
+     */
+    private static Map<String, String> withRuntimeDir(Setup setup, Path runtimeDirs) {
+        String runtime = setup.env().get("XDG_RUNTIME_DIR");
+        Path own = runtimeDirs.resolve(Integer.toString(CurrentUser.uid()));
+        if ((runtime == null || runtime.isEmpty()) && Files.isDirectory(own)) {
+            Map<String, String> env = new HashMap<>(setup.env());
+            env.put("XDG_RUNTIME_DIR", own.toString());
+            return Map.copyOf(env);
+        }
+        return setup.env();
     }
 
     Path unitDir() throws CliException {
@@ -28,6 +55,7 @@ final class SystemdUserInstaller extends ServiceInstaller {
         requireUserManager(systemctl);
         Path dir = unitDir();
         Optional<Path> socket = pathEnvironment().isEmpty() ? Optional.empty() : Optional.of(setup.paths().socket());
+        warnWithoutRuntimeDir(socket.isPresent());
         write(dir.resolve(ServiceUnits.SYSTEMD_SERVICE), ServiceUnits.systemdService(setup.wokd(), pathEnvironment()));
         write(dir.resolve(ServiceUnits.SYSTEMD_SOCKET), ServiceUnits.systemdSocket(socket));
         runStep(systemctl, "systemctl", List.of("--user", "daemon-reload"));
@@ -45,7 +73,7 @@ final class SystemdUserInstaller extends ServiceInstaller {
         Path dir = unitDir();
         Path service = dir.resolve(ServiceUnits.SYSTEMD_SERVICE);
         Path socket = dir.resolve(ServiceUnits.SYSTEMD_SOCKET);
-        if (!java.nio.file.Files.exists(service) && !java.nio.file.Files.exists(socket)) {
+        if (!Files.exists(service) && !Files.exists(socket)) {
             say("no wokd units in " + dir + ": nothing to remove");
             return;
         }
@@ -61,6 +89,20 @@ final class SystemdUserInstaller extends ServiceInstaller {
             runStep(systemctl.get(), "systemctl", List.of("--user", "daemon-reload"));
         } else {
             say("the systemd user manager is not running, so nothing was stopped or reloaded");
+        }
+    }
+
+    /**
+     * Clients look for the default socket in $XDG_RUNTIME_DIR/wok, else /tmp/wok-$UID; the socket unit
+     * listens in the manager's runtime directory. A shell without the variable would look elsewhere.
+     */
+    private void warnWithoutRuntimeDir(boolean socketNamed) {
+        String runtime = setup.env().get("XDG_RUNTIME_DIR");
+        if (!socketNamed && (runtime == null || runtime.isEmpty())) {
+            say("note: XDG_RUNTIME_DIR is not set in this shell, so wok here looks for the socket in "
+                    + setup.paths().socket().getParent() + ", while the service listens in "
+                    + runtimeDirs.resolve(Integer.toString(CurrentUser.uid())).resolve("wok")
+                    + "; log in with a session (ssh, machinectl shell) or export XDG_RUNTIME_DIR=/run/user/$(id -u)");
         }
     }
 
