@@ -11,6 +11,7 @@ import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Supplier;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -29,6 +30,8 @@ public final class HealthMonitor implements ConnectionManager.Watcher {
     private final HealthFile file;
     private final ScheduledExecutorService housekeeping;
     private final Clock clock;
+    /** Set while a write for a change is queued: changes that come meanwhile are in that write. */
+    private final AtomicBoolean changeQueued = new AtomicBoolean();
     /** Read and written on the housekeeping thread only. */
     private boolean stopped;
     private boolean lastWriteFailed;
@@ -46,11 +49,17 @@ public final class HealthMonitor implements ConnectionManager.Watcher {
         housekeeping.scheduleAtFixedRate(this::tick, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
-    /** On the connector's thread: queues a write and returns. */
+    /** On the connector's thread: queues a write, unless one is queued already, and returns. */
     @Override
     public void changed(ConnectionSnapshot snapshot) {
+        if (!changeQueued.compareAndSet(false, true)) {
+            return;
+        }
         try {
-            housekeeping.execute(this::write);
+            housekeeping.execute(() -> {
+                changeQueued.set(false); // before the report is made, so a later change queues another
+                write();
+            });
         } catch (RejectedExecutionException stopping) {
             // The daemon is stopping; its last report says so.
         }
