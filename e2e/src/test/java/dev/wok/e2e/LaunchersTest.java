@@ -148,10 +148,8 @@ class LaunchersTest {
         }
         assertThat(run(prefix.resolve("bin/wokd"), Map.of(), "stop").exit).isZero();
 
-        ProcessBuilder uninstaller = new ProcessBuilder("sh", scripts.resolve("install.sh").toString(), "--uninstall", "--prefix",
-                prefix.toString()).redirectErrorStream(true);
-        uninstaller.environment().put("XDG_CONFIG_HOME", home.resolve("config").toString()); // it looks for service units
-        Process uninstall = uninstaller.start();
+        Process uninstall = new ProcessBuilder("sh", scripts.resolve("install.sh").toString(), "--uninstall", "--prefix",
+                prefix.toString()).redirectErrorStream(true).start();
         String removed = new String(uninstall.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(uninstall.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(uninstall.exitValue()).as(removed).isZero();
