@@ -30,7 +30,7 @@ public final class HealthMonitor implements ConnectionManager.Watcher {
     private final HealthFile file;
     private final ScheduledExecutorService housekeeping;
     private final Clock clock;
-    /** Set while a write for a change is queued: changes that come meanwhile are in that write. */
+    /** Set while a write is queued: changes that come meanwhile are in that write. */
     private final AtomicBoolean changeQueued = new AtomicBoolean();
     /** Read and written on the housekeeping thread only. */
     private boolean stopped;
@@ -43,15 +43,19 @@ public final class HealthMonitor implements ConnectionManager.Watcher {
         this.clock = clock;
     }
 
-    /** The first report at once, then one with a log line every {@code period}. */
+    /** The first report soon, then one with a log line every {@code period}. */
     public void start(Duration period) {
-        housekeeping.execute(this::write);
+        requestWrite();
         housekeeping.scheduleAtFixedRate(this::tick, period.toMillis(), period.toMillis(), TimeUnit.MILLISECONDS);
     }
 
     /** On the connector's thread: queues a write, unless one is queued already, and returns. */
     @Override
     public void changed(ConnectionSnapshot snapshot) {
+        requestWrite();
+    }
+
+    private void requestWrite() {
         if (!changeQueued.compareAndSet(false, true)) {
             return;
         }
