@@ -1,20 +1,23 @@
 #!/bin/sh
 # Installs wok from this source tree: jars and launchers under PREFIX/lib/wok, commands linked into
 # PREFIX/bin (wok, wokd, wok-relay, wok-local-sync).
-#   sh scripts/install.sh [--prefix DIR]              install (default prefix: ~/.local)
-#   sh scripts/install.sh --uninstall [--prefix DIR]  remove exactly what an install put there
+#   sh scripts/install.sh [--prefix DIR] [--service]  install (default prefix: ~/.local); --service also runs
+#                                                     'wokd install-service --now' (systemd user units or launchd)
+#   sh scripts/install.sh --uninstall [--prefix DIR]  remove exactly what an install put there (the service too)
 # Builds the jars first when they are missing. Picks the newest JDK 17+ it finds, as the launchers do.
 set -eu
 
 prefix=${HOME}/.local
 action=install
+service=0
 while [ $# -gt 0 ]; do
     case $1 in
         --prefix) [ $# -ge 2 ] || { echo "install.sh: --prefix needs a directory" >&2; exit 2; }
                   prefix=$2; shift 2 ;;
         --prefix=*) prefix=${1#--prefix=}; shift ;;
         --uninstall) action=uninstall; shift ;;
-        -h|--help) sed -n '2,7p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
+        --service) service=1; shift ;;
+        -h|--help) sed -n '2,8p' "$0" | sed 's/^# \{0,1\}//'; exit 0 ;;
         *) echo "install.sh: unknown option '$1'; try --help" >&2; exit 2 ;;
     esac
 done
@@ -24,6 +27,10 @@ commands="wok wokd wok-relay wok-local-sync"
 
 if [ "$action" = uninstall ]; then
     removed=0
+    # The service first, while its wokd is still there to remove it.
+    if [ -x "$dest/bin/wokd" ]; then
+        "$dest/bin/wokd" uninstall-service || echo "install.sh: could not remove the service; see above" >&2
+    fi
     for link in $prefix/share/bash-completion/completions/wok $prefix/share/bash-completion/completions/wokd; do
         if [ -L "$link" ]; then
             case $(readlink "$link") in
@@ -98,6 +105,9 @@ for command in wok wokd; do
 done
 
 echo "installed wok in $dest (java $wok_java_major: $wok_java)"
+if [ "$service" = 1 ]; then
+    "$dest/bin/wokd" install-service --now || { echo "install.sh: wok is installed, but not as a service; see above" >&2; exit 1; }
+fi
 echo "commands in $prefix/bin: $commands"
 echo "completion: bash loads $prefix/share/bash-completion/completions/wok by itself; for zsh add to ~/.zshrc:"
 echo "  autoload -U +X bashcompinit && bashcompinit && source $dest/completion/wok.bash && source $dest/completion/wokd.bash"

@@ -44,6 +44,9 @@ public final class WokdClientMain extends TopLevelCommand {
         SUBCOMMANDS.put("status", WokdClientMain.Status.class);
         SUBCOMMANDS.put("reload", WokdClientMain.Reload.class);
         SUBCOMMANDS.put("run", WokdClientMain.Run.class);
+        SUBCOMMANDS.put("logs", LogsCommand.class);
+        SUBCOMMANDS.put("install-service", ServiceCommands.Install.class);
+        SUBCOMMANDS.put("uninstall-service", ServiceCommands.Uninstall.class);
         SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
         SUBCOMMANDS.put("generate-completion", picocli.AutoComplete.GenerateCompletion.class);
     }

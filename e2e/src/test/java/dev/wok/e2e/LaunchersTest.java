@@ -177,6 +177,46 @@ class LaunchersTest {
     }
 
     @Test
+    void install_with_service_installs_the_units_for_the_installed_wokd_and_uninstall_removes_them() throws Exception {
+        Path prefix = home.resolve("prefix");
+        Path bin = Files.createDirectories(home.resolve("fake-bin"));
+        Path calls = home.resolve("systemctl.calls");
+        Files.writeString(bin.resolve("systemctl"), "#!/bin/sh\necho \"$*\" >> '" + calls + "'\n");
+        Files.setPosixFilePermissions(bin.resolve("systemctl"), PosixFilePermissions.fromString("rwx------"));
+        Map<String, String> env = Map.of("PATH", bin + ":" + System.getenv("PATH"), "XDG_CONFIG_HOME",
+                home.resolve("config").toString(), "WOK_HOME", home.toString(), "WOK_NO_CACHE", "1");
+        Path units = home.resolve("config/systemd/user");
+
+        Result install = runScript(env, "--prefix", prefix.toString(), "--service");
+
+        assertThat(install.exit).as(install.output).isZero();
+        Path installedWokd = prefix.resolve("lib/wok/bin/wokd").toRealPath();
+        assertThat(Files.readString(units.resolve("wokd.service"))).contains("ExecStart=" + installedWokd + " run\n");
+        assertThat(units.resolve("wokd.socket")).exists();
+        assertThat(Files.readAllLines(calls)).containsExactly("--user show-environment", "--user daemon-reload",
+                "--user enable --now wokd.socket");
+        assertThat(install.output).contains("ran systemctl --user enable --now wokd.socket");
+
+        Result uninstall = runScript(env, "--uninstall", "--prefix", prefix.toString());
+
+        assertThat(uninstall.exit).as(uninstall.output).isZero();
+        assertThat(units.resolve("wokd.service")).doesNotExist();
+        assertThat(units.resolve("wokd.socket")).doesNotExist();
+        assertThat(uninstall.output).contains("ran systemctl --user disable --now wokd.socket wokd.service");
+    }
+
+    private Result runScript(Map<String, String> env, String... args) throws Exception {
+        List<String> command = new ArrayList<>(List.of("sh", scripts.resolve("install.sh").toString()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().putAll(env);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(180, TimeUnit.SECONDS)).isTrue();
+        return new Result(process.exitValue(), output);
+    }
+
+    @Test
     void wokd_start_says_why_it_cannot_start_with_the_exit_code_scripts_test() throws Exception {
         Files.writeString(home.resolve("config.toml"), "[upstream]\nurll = \"typo\"\n");
         Result start = run(scripts.resolve("wokd"), Map.of(), "start");

@@ -20,9 +20,11 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The daemon's Unix-socket server. It owns the socket file: clears a stale one, binds, restricts its
- * mode, and removes it on close. It binds without accepting; {@link #startAccepting} opens the door
- * once the daemon is whole, so no client ever reaches a half-built daemon (they wait in the backlog).
+ * The daemon's Unix-socket server. When it binds, it owns the socket file: clears a stale one, binds,
+ * restricts its mode, and removes it on close. When it adopts a listening socket that systemd opened
+ * (socket activation), the file is systemd's: it is neither chmod-ed nor removed. Either way it listens
+ * without accepting; {@link #startAccepting} opens the door once the daemon is whole, so no client ever
+ * reaches a half-built daemon (they wait in the backlog).
  */
 public final class IpcServer implements AutoCloseable {
     private static final Logger log = LoggerFactory.getLogger(IpcServer.class);
@@ -32,10 +34,12 @@ public final class IpcServer implements AutoCloseable {
     private final EventLoopGroup workers;
     private final ChannelGroup clients;
     private final Channel serverChannel;
+    private final boolean ownsSocketFile;
 
     private IpcServer(Path socket, EventLoopGroup acceptors, EventLoopGroup workers, ChannelGroup clients,
-                      Channel serverChannel) {
+                      Channel serverChannel, boolean ownsSocketFile) {
         this.socket = socket;
+        this.ownsSocketFile = ownsSocketFile;
         this.acceptors = acceptors;
         this.workers = workers;
         this.clients = clients;
@@ -69,7 +73,7 @@ public final class IpcServer implements AutoCloseable {
             SocketGuard.restrict(socket, mode);
             log.info("listening on {} ({} transport, {})", socket, transport.label(),
                     transport.checksPeerCredentials() ? "peer uid checked" : "peer uid not available: socket mode protects");
-            return new IpcServer(socket, acceptors, workers, clients, channel);
+            return new IpcServer(socket, acceptors, workers, clients, channel, true);
         } catch (IOException | RuntimeException e) {
             if (channel != null) {
                 channel.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
@@ -81,6 +85,50 @@ public final class IpcServer implements AutoCloseable {
                 throw new IOException("cannot listen on " + socket + ": " + IoErrors.cause(io), io);
             }
             throw new IOException("cannot listen on " + socket + ": " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Serves {@code methods} on a listening socket this process inherited as {@code fd} (systemd socket
+     * activation; epoll only). Connections that arrived before we started wait in its backlog and are
+     * accepted once {@link #startAccepting} is called. {@code expected} is where clients look for the
+     * socket; a different inherited path is logged, since clients would not find it.
+     */
+    public static IpcServer adopt(UnixSocketTransport transport, int fd, Path expected, IpcLimits limits,
+                                  MethodRegistry methods, int ownUid) throws IOException {
+        if (transport != UnixSocketTransport.EPOLL) {
+            throw new IOException("socket activation passed fd " + fd + ", but the " + transport.label()
+                    + " transport cannot adopt an inherited socket (it needs Linux epoll); start wokd without the socket unit");
+        }
+        Path inherited = UnixSocketTransport.inheritedSocketPath(fd)
+                .orElseThrow(() -> new IOException("socket activation passed fd " + fd + ", which is not a Unix socket"
+                        + " bound to a path; wokd.socket needs ListenStream=<path of wokd.sock>"));
+        if (!inherited.equals(expected)) {
+            log.warn("the socket systemd passed is {}, but clients look for {}; set ListenStream= in wokd.socket to {}"
+                    + " (or WOK_SOCKET for both)", inherited, expected, expected);
+        }
+        EventLoopGroup acceptors = new MultiThreadIoEventLoopGroup(1, new DefaultThreadFactory("wokd-accept", true),
+                transport.ioHandlerFactory());
+        EventLoopGroup workers = new MultiThreadIoEventLoopGroup(0, new DefaultThreadFactory("wokd-ipc", true),
+                transport.ioHandlerFactory());
+        ChannelGroup clients = new DefaultChannelGroup("wokd-clients", GlobalEventExecutor.INSTANCE);
+        try {
+            Channel channel = new ServerBootstrap()
+                    .group(acceptors, workers)
+                    .channelFactory(() -> transport.adopt(fd))
+                    .option(ChannelOption.AUTO_READ, false)
+                    .childOption(ChannelOption.AUTO_READ, true)
+                    .childHandler(new IpcChannelInitializer(limits, clients, methods, ownUid))
+                    .register()
+                    .syncUninterruptibly()
+                    .channel();
+            log.info("listening on {} (socket from systemd, fd {}; {} transport, peer uid checked)", inherited, fd,
+                    transport.label());
+            return new IpcServer(inherited, acceptors, workers, clients, channel, false);
+        } catch (RuntimeException e) {
+            acceptors.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            workers.shutdownGracefully(0, 0, TimeUnit.MILLISECONDS);
+            throw new IOException("cannot listen on the socket systemd passed (fd " + fd + "): " + e.getMessage(), e);
         }
     }
 
@@ -96,7 +144,8 @@ public final class IpcServer implements AutoCloseable {
 
     /**
      * Stops accepting, closes every client after what was already written to it, stops the threads, and
-     * removes the socket file.
+     * removes the socket file when it bound it (an adopted one stays: systemd keeps listening on it and
+     * starts wokd again for the next client).
      */
     @Override
     public void close() {
@@ -104,6 +153,9 @@ public final class IpcServer implements AutoCloseable {
         clients.close().awaitUninterruptibly(5, TimeUnit.SECONDS);
         acceptors.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
         workers.shutdownGracefully(0, 2, TimeUnit.SECONDS).awaitUninterruptibly(5, TimeUnit.SECONDS);
+        if (!ownsSocketFile) {
+            return;
+        }
         try {
             Files.deleteIfExists(socket);
         } catch (IOException e) {

@@ -14,10 +14,12 @@ import io.netty.channel.kqueue.KQueueServerDomainSocketChannel;
 import io.netty.channel.nio.NioIoHandler;
 import io.netty.channel.socket.nio.NioServerDomainSocketChannel;
 import io.netty.channel.unix.DomainSocketAddress;
+import io.netty.channel.unix.Socket;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;
 import java.nio.file.Path;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.function.Supplier;
 
@@ -68,6 +70,25 @@ public enum UnixSocketTransport {
 
     public SocketAddress address(Path socket) {
         return this == NIO ? UnixDomainSocketAddress.of(socket) : new DomainSocketAddress(socket.toFile());
+    }
+
+    /** A server channel on a listening socket this process inherited (epoll only: see {@link IpcServer#adopt}). */
+    ServerChannel adopt(int fd) {
+        if (this != EPOLL) {
+            throw new UnsupportedOperationException(label + " cannot adopt an inherited socket");
+        }
+        // active: the socket is bound and listening already, so reading (accepting) may begin once registered.
+        return new EpollServerDomainSocketChannel(fd, true);
+    }
+
+    /** The path an inherited Unix socket is bound to; empty when fd is not one (or has no path). */
+    static Optional<Path> inheritedSocketPath(int fd) {
+        try {
+            DomainSocketAddress address = new Socket(fd).localDomainSocketAddress();
+            return address == null || address.path().isEmpty() ? Optional.empty() : Optional.of(Path.of(address.path()));
+        } catch (RuntimeException e) {
+            return Optional.empty();
+        }
     }
 
     /** The connecting process's uid, where the transport can tell. */

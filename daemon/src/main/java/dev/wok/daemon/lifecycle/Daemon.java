@@ -10,6 +10,10 @@ import dev.wok.daemon.config.StoreConfig;
 import dev.wok.daemon.store.Store;
 import dev.wok.daemon.store.SpoolIngest;
 import dev.wok.daemon.store.StoreException;
+import dev.wok.daemon.store.StoreSnapshot;
+import dev.wok.daemon.health.HealthFile;
+import dev.wok.daemon.health.HealthMonitor;
+import dev.wok.daemon.health.HealthReport;
 import dev.wok.protocol.spool.Spool;
 import dev.wok.daemon.sync.SyncEngine;
 import dev.wok.daemon.upstream.ConnectionSnapshot;
@@ -25,6 +29,9 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayDeque;
 import java.util.Deque;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.concurrent.CompletionStage;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.Executors;
@@ -53,6 +60,8 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
     private volatile ProcessStats stats = ProcessStats.sample();
     /** Set before the first client is accepted, so every method sees it. */
     private volatile IpcServer server;
+    private volatile HealthMonitor health;
+    private volatile Optional<SystemdNotifier> systemd = Optional.empty();
 
     private Daemon(WokPaths paths, DaemonInfo info, InstanceLock lock, Store store, Upstream upstream,
                    ConfigReloader reloader, ScheduledExecutorService housekeeping) {
@@ -75,6 +84,9 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
         int uid = CurrentUser.uid();
         prepare(paths.stateDir(), uid, "state");
         prepare(paths.socketDir(), uid, "socket");
+        // Before the lock: a broken activation environment is refused without touching anything.
+        OptionalInt inheritedFd = SocketActivation.inheritedFd(settings.env(), ProcessHandle.current().pid());
+        Map<String, String> env = SocketActivation.withoutActivation(settings.env());
         InstanceLock lock = InstanceLock.acquire(paths.lockFile());
         Deque<AutoCloseable> undo = new ArrayDeque<>();
         undo.push(lock);
@@ -88,7 +100,7 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
                 return new Upstream.Wiring(sync[0], () -> sync[0].hello(WokVersion.version()), sync[0]::attach);
             }, java.util.Optional.empty());
             undo.push(upstream);
-            ConfigReloader reloader = new ConfigReloader(paths.configFile(), settings.env(), upstream.manager());
+            ConfigReloader reloader = new ConfigReloader(paths.configFile(), env, upstream.manager());
             undo.push(reloader);
             ScheduledExecutorService housekeeping = Executors.newSingleThreadScheduledExecutor(runnable -> {
                 Thread thread = new Thread(runnable, "wokd-housekeeping");
@@ -102,10 +114,16 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
             Daemon daemon = new Daemon(paths, info, lock, store, upstream, reloader, housekeeping);
             housekeeping.scheduleAtFixedRate(() -> daemon.stats = ProcessStats.sample(), 1, 1, TimeUnit.SECONDS);
             MethodRegistry methods = Api.methods(daemon, upstream.manager(), sync[0], store, Clock.systemUTC());
-            daemon.server = bind(transport, settings, methods, uid);
+            daemon.server = listen(transport, inheritedFd, settings, methods, uid);
             daemon.server.startAccepting();
+            daemon.health = new HealthMonitor(daemon::healthReport, new HealthFile(paths.healthFile()), housekeeping,
+                    Clock.systemUTC());
+            daemon.health.start(settings.healthPeriod());
+            upstream.manager().watch(daemon.health);
             log.info("wokd {} started: pid {}, socket {}, state {}", info.version(), info.pid(), paths.socket(),
                     paths.stateDir());
+            daemon.systemd = SystemdNotifier.fromEnvironment(settings.env());
+            daemon.systemd.ifPresent(systemd -> systemd.ready(info.pid(), "serving " + paths.socket()));
             return daemon;
         } catch (StartupException | RuntimeException e) {
             while (!undo.isEmpty()) {
@@ -139,13 +157,28 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
         }
     }
 
-    private static IpcServer bind(UnixSocketTransport transport, DaemonSettings settings, MethodRegistry methods, int uid)
-            throws StartupException {
+    /** Adopts the socket systemd passed when there is one, else binds our own. */
+    private static IpcServer listen(UnixSocketTransport transport, OptionalInt inheritedFd, DaemonSettings settings,
+                                    MethodRegistry methods, int uid) throws StartupException {
         try {
+            if (inheritedFd.isPresent()) {
+                return IpcServer.adopt(transport, inheritedFd.getAsInt(), settings.paths().socket(), settings.limits(),
+                        methods, uid);
+            }
             return IpcServer.bind(transport, settings.paths().socket(), settings.socketMode(), settings.limits(), methods, uid);
         } catch (IOException e) {
             throw new StartupException(StartupException.Reason.CANNOT_BIND, e.getMessage(), e);
         }
+    }
+
+    private HealthReport healthReport() {
+        ConnectionSnapshot connection = upstream.manager().snapshot();
+        StoreSnapshot stored = store.snapshot();
+        ProcessStats memory = stats;
+        return new HealthReport(Clock.systemUTC().instant(), connection.state().label(), connection.describe(),
+                connection.lastError(), stored.pending(), stored.oldestPendingAt(), server.clientCount(),
+                memory.heapUsedBytes(), memory.heapMaxBytes(), memory.rssBytes(), info.pid(), info.version(),
+                info.startedAt(), paths.socket(), paths.logFile());
     }
 
     @Override
@@ -195,8 +228,10 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
         }
         try {
             log.info("stopping");
+            systemd.ifPresent(SystemdNotifier::stopping);
             upstream.close();
             server.close();
+            health.stop();
             store.close();
             reloader.close();
             housekeeping.shutdownNow();

@@ -31,6 +31,11 @@ public record WokPaths(Path socket, Path configFile, Path stateDir, Platform pla
         return stateDir.resolve("wokd.log");
     }
 
+    /** wokd's last health report, for monitors and for reading a stopped daemon's last state. */
+    public Path healthFile() {
+        return stateDir.resolve("health.json");
+    }
+
     /** Where {@code wok push} leaves ops when wokd cannot run; wokd takes them in at its next start. */
     public Path spoolDir() {
         return stateDir.resolve("spool");
