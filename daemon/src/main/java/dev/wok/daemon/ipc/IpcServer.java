@@ -117,6 +117,7 @@ public final class IpcServer implements AutoCloseable {
                     .group(acceptors, workers)
                     .channelFactory(() -> transport.adopt(fd))
                     .option(ChannelOption.AUTO_READ, false)
+                    .handler(new AcceptFailures())
                     .childOption(ChannelOption.AUTO_READ, true)
                     .childHandler(new IpcChannelInitializer(limits, clients, methods, ownUid))
                     .register()
