@@ -125,6 +125,11 @@ wok_client_flags="-XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData"
 if [ -r /proc/version ]; then
     wok_client_flags="$wok_client_flags -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
 fi
+# Heaps: wokd's holds little (requests are bounded, the store is read a page at a time), and after a
+# burst the serial collector gives memory back instead of keeping the heap at its peak. The relay keeps
+# every client's session and fan-out, so it gets more.
+wok_wokd_heap="-Xmx128m -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10"
+wok_relay_heap="-Xmx256m"
 # Whether a person is at the terminal (colours and symbols; wokd also logs to the console): the shell's
 # test is free, while asking the JVM (System.console()) costs a command ~8 ms on JDK 22+.
 if [ -t 0 ] && [ -t 1 ]; then
@@ -138,7 +143,7 @@ fi
 # module at a daemon's first answer, about 80 ms on a cold start; Netty skips them when told to. The
 # JVM's own messages (why it ended, a thread dump on SIGQUIT) go to stderr, which 'wokd start' points
 # at wokd.log, instead of to a stdout nobody reads after the ready line.
-wok_daemon_flags="-XX:+UseSerialGC -Xms16m -Xmx256m -XX:-UsePerfData -Xss512k -XX:+ExitOnOutOfMemoryError -XX:+DisplayVMOutputToStderr -Dio.netty.jfr.enabled=false $wok_terminal"
+wok_daemon_flags="-XX:+UseSerialGC -Xms16m -XX:-UsePerfData -Xss512k -XX:+ExitOnOutOfMemoryError -XX:+DisplayVMOutputToStderr -Dio.netty.jfr.enabled=false $wok_terminal"
 
 # The JVM's start-up cache of a module (cli: wok and wokd's client commands; daemon: wokd run), made by
 # wok-cache: an AOT cache on JDK 24+, an AppCDS archive on 17-23. It holds the classes a training run

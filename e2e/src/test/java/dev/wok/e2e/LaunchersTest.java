@@ -281,6 +281,21 @@ class LaunchersTest {
         assertThat(piped.output).startsWith("disabled").doesNotContain("\u001b[");
     }
 
+    @Test
+    void wokd_raises_its_soft_limit_of_open_files_to_the_hard_one() throws Exception {
+        assumeThat(linux()).isTrue();
+        ProcessBuilder start = new ProcessBuilder("sh", "-c", "ulimit -S -n 256; exec " + scripts.resolve("wokd") + " start")
+                .redirectErrorStream(true).redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")))
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD);
+        start.environment().put("WOK_HOME", home.toString());
+        assertThat(start.start().waitFor()).isZero();
+        long pid = daemons.pid(home).orElseThrow();
+        String limits = Files.readAllLines(Path.of("/proc/" + pid + "/limits")).stream()
+                .filter(line -> line.startsWith("Max open files")).findFirst().orElseThrow();
+        String[] fields = limits.substring("Max open files".length()).trim().split("\\s+");
+        assertThat(fields[0]).as(limits).isEqualTo(fields[1]).isNotEqualTo("256");
+    }
+
     private static boolean linux() {
         return System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux");
     }
