@@ -31,6 +31,7 @@ final class RelayProcess implements AutoCloseable {
     static RelayProcess start(Path data, int port, Path tokenFile, String... extraArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-XX:+UseSerialGC", "-Xmx128m",
+                "-XX:+ExitOnOutOfMemoryError",
                 "-cp", System.getProperty("java.class.path"), "dev.wok.relay.RelayMain",
                 "--bind", "127.0.0.1:" + port, "--data", data.toString()));
         if (tokenFile != null) {
@@ -66,6 +67,10 @@ final class RelayProcess implements AutoCloseable {
 
     String log() {
         return tail(log);
+    }
+
+    boolean alive() {
+        return process.isAlive();
     }
 
     String url() {

@@ -24,6 +24,12 @@ public final class Json {
      */
     public static final long MAX_REQUEST_TOKENS = 200_000;
 
+    /**
+     * Tokens in one message between wokd and its upstream: one op (which came in a request, so within
+     * {@link #MAX_REQUEST_TOKENS}) and its envelope. Bounds what a peer can make either end build.
+     */
+    public static final long MAX_UPSTREAM_TOKENS = MAX_REQUEST_TOKENS + 10_000;
+
     private static final ObjectMapper MAPPER = mapper(StreamReadConstraints.builder()
             .maxNestingDepth(MAX_NESTING_DEPTH)
             .maxNumberLength(MAX_NUMBER_LENGTH)
@@ -32,6 +38,11 @@ public final class Json {
             .maxNestingDepth(MAX_NESTING_DEPTH)
             .maxNumberLength(MAX_NUMBER_LENGTH)
             .maxTokenCount(MAX_REQUEST_TOKENS)
+            .build());
+    private static final ObjectMapper UPSTREAM_MAPPER = mapper(StreamReadConstraints.builder()
+            .maxNestingDepth(MAX_NESTING_DEPTH)
+            .maxNumberLength(MAX_NUMBER_LENGTH)
+            .maxTokenCount(MAX_UPSTREAM_TOKENS)
             .build());
 
     private static ObjectMapper mapper(StreamReadConstraints constraints) {
@@ -59,6 +70,11 @@ public final class Json {
     /** The mapper wokd reads clients' requests with: {@link #mapper()}'s rules and a token budget. */
     public static ObjectMapper requestMapper() {
         return REQUEST_MAPPER;
+    }
+
+    /** The mapper both ends of the upstream connection read each other's messages with. */
+    public static ObjectMapper upstreamMapper() {
+        return UPSTREAM_MAPPER;
     }
 
     public static ObjectNode object() {

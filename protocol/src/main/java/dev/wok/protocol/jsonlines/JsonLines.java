@@ -56,6 +56,11 @@ public final class JsonLines {
         return parse(Json.requestMapper(), bytes, offset, length);
     }
 
+    /** Parses a message from the other end of the upstream connection, within {@link Json#MAX_UPSTREAM_TOKENS}. */
+    public static JsonNode parseUpstream(byte[] bytes, int offset, int length) throws ProtocolException {
+        return parse(Json.upstreamMapper(), bytes, offset, length);
+    }
+
     private static JsonNode parse(com.fasterxml.jackson.databind.ObjectMapper mapper, byte[] bytes, int offset, int length)
             throws ProtocolException {
         int end = offset + length;
@@ -72,7 +77,8 @@ public final class JsonLines {
             throw new ProtocolException(ErrorCode.PARSE_ERROR, "JSON over wok's limits: "
                     + e.getOriginalMessage() + " (limits: nesting depth " + Json.MAX_NESTING_DEPTH
                     + ", number length " + Json.MAX_NUMBER_LENGTH + ", " + Json.MAX_REQUEST_TOKENS
-                    + " tokens in a request); send a smaller or flatter message");
+                    + " tokens in a request, " + Json.MAX_UPSTREAM_TOKENS + " in an upstream message);"
+                    + " send a smaller or flatter message");
         } catch (JsonProcessingException e) {
             throw new ProtocolException(ErrorCode.PARSE_ERROR, "malformed JSON: " + firstLine(e.getOriginalMessage())
                     + where(e.getLocation()) + "; send one JSON object per line");

@@ -50,7 +50,7 @@ public final class UpstreamCodec {
 
     public static UpstreamMessage decode(String text) throws ProtocolException {
         byte[] bytes = text.getBytes(StandardCharsets.UTF_8);
-        JsonNode json = JsonLines.parse(bytes, 0, bytes.length);
+        JsonNode json = JsonLines.parseUpstream(bytes, 0, bytes.length);
         String type = json.path("type").asText("");
         switch (type) {
             case "hello":

@@ -31,7 +31,11 @@ import java.util.concurrent.TimeUnit;
  * answered with pongs, close frames) → idle guard (pings a quiet client, closes a silent one) → session.
  */
 public final class RelayServer implements AutoCloseable {
-    private static final int MAX_FRAME = 16 << 20;
+    /**
+     * The largest message: one op (a push takes at most 1 MiB of JSON) and its envelope. Checked by the
+     * frame decoder from the frame's header, before its payload is buffered, and before a hello.
+     */
+    static final int MAX_FRAME = 2 << 20;
     /** How long a connection may send nothing at all, not even a pong to our ping, before it is closed. */
     public static final Duration DEFAULT_IDLE_LIMIT = Duration.ofSeconds(90);
 

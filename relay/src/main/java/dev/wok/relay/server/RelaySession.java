@@ -89,6 +89,11 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        if (cause instanceof io.netty.handler.codec.TooLongFrameException) {
+            // A message sent in fragments that add up to more than one op can be.
+            close(1009, "a message over " + (RelayServer.MAX_FRAME >> 20) + " MiB; one op is at most 1 MiB");
+            return;
+        }
         if (!(cause instanceof IOException)) {
             log.warn("closing a connection after an error", cause);
         }
