@@ -1,6 +1,7 @@
 package dev.wok.relay;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -10,6 +11,7 @@ import dev.wok.relay.store.Sequencer;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.WebSocketHandshakeException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 import java.util.concurrent.ExecutionException;
@@ -57,6 +59,52 @@ class RelayTest {
 
     private static String op(long seq, String text) {
         return "{\"type\":\"op\",\"seq\":" + seq + ",\"body\":{\"text\":\"" + text + "\"}}";
+    }
+
+    @Test
+    void a_full_disk_fails_the_ops_with_the_reason_and_the_relay_recovers_when_space_returns() throws Exception {
+        assumeThat(dev.wok.protocol.paths.CurrentUser.uid()).as("mounting a small file system needs root").isZero();
+        Path small = Files.createDirectories(data.resolve("small"));
+        assumeThat(run("mount", "-t", "tmpfs", "-o", "size=3m,mode=0700", "tmpfs", small.toString()))
+                .as("mount -t tmpfs is allowed here").isZero();
+        try {
+            data = small.resolve("relay");
+            URI uri = start(Optional.empty());
+            String body = "x".repeat(60_000);
+            try (WsClient a = WsClient.connect(uri, null)) {
+                a.send(hello("a", 0, 0, null)).next("welcome");
+                a.send(op(1, "fits")).next("ack");
+                Path filler = small.resolve("filler");
+                try (var out = Files.newOutputStream(filler)) {
+                    byte[] block = new byte[64 * 1024];
+                    while (true) {
+                        out.write(block);
+                    }
+                } catch (java.io.IOException full) {
+                    // the disk is full
+                }
+                a.send(op(2, body));
+                JsonNode error = a.next("error");
+                assertThat(error.path("code").asText()).isEqualTo("store_unavailable");
+                assertThat(error.path("message").asText()).contains("full");
+                assertThat(a.closeCode()).isEqualTo(1011);
+                Files.delete(filler);
+            }
+            try (WsClient again = WsClient.connect(uri, null)) {
+                JsonNode welcome = again.send(hello("a", 1, 0, null)).next("welcome");
+                assertThat(welcome.path("applied").asLong()).as("op 2 was not stored").isEqualTo(1);
+                assertThat(again.send(op(2, body)).next("ack").path("upTo").asLong()).isEqualTo(2);
+            }
+        } finally {
+            stop();
+            run("umount", "-l", small.toString());
+        }
+    }
+
+    private static int run(String... command) throws Exception {
+        Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+        p.getInputStream().readAllBytes();
+        return p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) ? p.exitValue() : -1;
     }
 
     @Test

@@ -10,6 +10,8 @@ public final class CloseCodes {
     /** Fatal: protocol version not supported. */
     public static final int UNSUPPORTED_VERSION = 4002;
     public static final int PROTOCOL_VIOLATION = 4008;
+    /** The server could not do its part (its store failed): try again later, with the usual backoff. */
+    public static final int INTERNAL_ERROR = 1011;
 
     private CloseCodes() {}
 

@@ -149,7 +149,18 @@ public final class RelayStore implements AutoCloseable {
             }
             db.commit();
         } catch (SQLException e) {
-            db.rollback();
+            try {
+                db.rollback();
+            } catch (SQLException alreadyRolledBack) {
+                // SQLite ends the transaction itself on some errors (SQLITE_FULL): the first error is the news.
+                // The driver begins the next transaction after a rollback that worked; here that is ours to do.
+                e.addSuppressed(alreadyRolledBack);
+                try (java.sql.Statement begin = db.createStatement()) {
+                    begin.execute("BEGIN");
+                } catch (SQLException cannotBegin) {
+                    e.addSuppressed(cannotBegin);
+                }
+            }
             throw e;
         }
         if (!stored.isEmpty()) {

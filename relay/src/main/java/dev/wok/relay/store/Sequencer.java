@@ -85,35 +85,77 @@ public final class Sequencer implements AutoCloseable {
                 tasks.clear();
                 tasks.add(queue.take());
                 queue.drainTo(tasks, BATCH - 1);
-                List<OpTask> ops = new ArrayList<>();
-                for (Task task : tasks) {
-                    if (task instanceof OpTask op) {
-                        ops.add(op);
-                        continue;
+                try {
+                    if (!run(tasks)) {
+                        return;
                     }
-                    commit(ops);
-                    ops.clear();
-                    if (task instanceof HelloTask h) {
-                        welcome(h.peer(), h.hello());
-                    } else if (task instanceof SyncTask t) {
-                        if (clients.containsKey(t.peer())) {
-                            t.peer().sendText(UpstreamCodec.encode(new UpstreamMessage.Synced(t.sync().id(), store.head())));
-                        }
-                    } else if (task instanceof LeaveTask l) {
-                        clients.remove(l.peer());
-                        subscribers.remove(l.peer());
-                    } else if (task instanceof StopTask) {
+                } catch (SQLException e) {
+                    storeFailed(tasks, e);
+                    if (tasks.stream().anyMatch(StopTask.class::isInstance)) {
                         return;
                     }
                 }
-                commit(ops);
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        } catch (SQLException e) {
-            log.error("the store failed; closing every connection so clients resend later", e);
-            subscribers.forEach(p -> p.close(CloseCodes.GOING_AWAY, "store failure"));
         }
+    }
+
+    /**
+     * The store could not take this run (a full disk, say). Nothing of it was stored or acked, so the
+     * clients in it are told why and disconnected; they send their ops again when they come back, and
+     * the next run tries the store again: the relay recovers as soon as the store does.
+     */
+    private void storeFailed(List<Task> tasks, SQLException e) {
+        log.error("the store failed: {}; {} clients told to send again later", e.getMessage(), peersOf(tasks).size());
+        String message = "the relay could not store ops: " + e.getMessage() + "; send them again later";
+        for (Peer peer : peersOf(tasks)) {
+            peer.sendText(UpstreamCodec.encode(new UpstreamMessage.Error("store_unavailable", message)));
+            peer.close(CloseCodes.INTERNAL_ERROR, "store failure");
+            clients.remove(peer);
+            subscribers.remove(peer);
+        }
+    }
+
+    private static java.util.Set<Peer> peersOf(List<Task> tasks) {
+        java.util.Set<Peer> peers = new java.util.LinkedHashSet<>();
+        for (Task task : tasks) {
+            if (task instanceof HelloTask h) {
+                peers.add(h.peer());
+            } else if (task instanceof OpTask o) {
+                peers.add(o.peer());
+            } else if (task instanceof SyncTask t) {
+                peers.add(t.peer());
+            }
+        }
+        return peers;
+    }
+
+    /** Runs one batch of tasks; false once told to stop. */
+    private boolean run(List<Task> tasks) throws SQLException {
+        List<OpTask> ops = new ArrayList<>();
+        for (Task task : tasks) {
+            if (task instanceof OpTask op) {
+                ops.add(op);
+                continue;
+            }
+            commit(ops);
+            ops.clear();
+            if (task instanceof HelloTask h) {
+                welcome(h.peer(), h.hello());
+            } else if (task instanceof SyncTask t) {
+                if (clients.containsKey(t.peer())) {
+                    t.peer().sendText(UpstreamCodec.encode(new UpstreamMessage.Synced(t.sync().id(), store.head())));
+                }
+            } else if (task instanceof LeaveTask l) {
+                clients.remove(l.peer());
+                subscribers.remove(l.peer());
+            } else if (task instanceof StopTask) {
+                return false;
+            }
+        }
+        commit(ops);
+        return true;
     }
 
     private void welcome(Peer peer, UpstreamMessage.Hello hello) throws SQLException {
