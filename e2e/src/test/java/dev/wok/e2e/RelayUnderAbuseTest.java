@@ -45,6 +45,43 @@ class RelayUnderAbuseTest {
         }
     }
 
+    @Test
+    void a_client_flooding_ops_without_reading_its_acks_slows_only_itself() throws Exception {
+        try (RelayProcess relay = RelayProcess.start(dir.resolve("relay"), 0, null)) {
+            Client flooder = Client.connect(relay, false);
+            flooder.socket.sendText(hello("flooder"), true).get(10, TimeUnit.SECONDS);
+            String body = "{\"x\":\"" + "x".repeat(100_000) + "\"}";
+            java.util.concurrent.atomic.AtomicInteger sent = new java.util.concurrent.atomic.AtomicInteger();
+            Thread flood = new Thread(() -> {
+                try {
+                    for (int seq = 1; seq <= 5000; seq++) {
+                        flooder.socket.sendText("{\"type\":\"op\",\"seq\":" + seq + ",\"body\":" + body + "}", true).get();
+                        sent.incrementAndGet();
+                    }
+                } catch (Exception stopped) {
+                    // aborted at the end of the test
+                }
+            }, "flooder");
+            flood.setDaemon(true);
+            flood.start();
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> sent.get() > 100);
+
+            Client other = Client.connect(relay, true);
+            other.socket.sendText(hello("other"), true);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> other.text.toString().contains("welcome"));
+            other.socket.sendText("{\"type\":\"op\",\"seq\":1,\"body\":{\"hi\":1}}", true);
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10))
+                    .until(() -> other.text.toString().contains("\"type\":\"ack\""));
+            assertThat(relay.alive()).as("the relay is still running; its log: " + relay.log()).isTrue();
+            flooder.socket.abort();
+            other.socket.abort();
+        }
+    }
+
+    private static String hello(String client) {
+        return "{\"type\":\"hello\",\"client\":\"" + client + "\",\"acked\":0,\"since\":0,\"protocol\":1}";
+    }
+
     /** A hello padded with empty objects to about {@code length} characters. */
     private static String bomb(int length) {
         StringBuilder bomb = new StringBuilder(length + 16).append("{\"type\":\"hello\",\"pad\":[{}");
@@ -57,7 +94,7 @@ class RelayUnderAbuseTest {
     private static void assertStillServes(RelayProcess relay) throws Exception {
         assertThat(relay.alive()).as("the relay is still running; its log: " + relay.log()).isTrue();
         Client client = Client.connect(relay);
-        client.socket.sendText("{\"type\":\"hello\",\"client\":\"c1\",\"acked\":0,\"since\":0,\"protocol\":1}", true);
+        client.socket.sendText(hello("c1"), true);
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> client.text.toString().contains("welcome"));
         client.socket.abort();
     }
@@ -66,13 +103,30 @@ class RelayUnderAbuseTest {
     static final class Client implements WebSocket.Listener {
         final StringBuffer text = new StringBuffer();
         final CompletableFuture<Integer> closed = new CompletableFuture<>();
+        final boolean reading;
         WebSocket socket;
 
+        Client(boolean reading) {
+            this.reading = reading;
+        }
+
         static Client connect(RelayProcess relay) throws Exception {
-            Client client = new Client();
+            return connect(relay, true);
+        }
+
+        /** {@code reading} false: a client that reads nothing the relay sends it. */
+        static Client connect(RelayProcess relay, boolean reading) throws Exception {
+            Client client = new Client(reading);
             client.socket = HttpClient.newHttpClient().newWebSocketBuilder()
                     .buildAsync(URI.create(relay.url()), client).get(10, TimeUnit.SECONDS);
             return client;
+        }
+
+        @Override
+        public void onOpen(WebSocket webSocket) {
+            if (reading) {
+                webSocket.request(1);
+            }
         }
 
         @Override

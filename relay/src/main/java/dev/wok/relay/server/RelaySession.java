@@ -21,8 +21,21 @@ import org.slf4j.LoggerFactory;
 final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> implements Sequencer.Peer {
     private static final Logger log = LoggerFactory.getLogger(RelaySession.class);
 
+    /**
+     * Op bytes a connection may have waiting for the sequencer; past it, its next messages are not read
+     * until the sequencer catches up, so a client that floods ops slows down itself, not the relay.
+     */
+    static final long MAX_QUEUED_OP_BYTES = 4L << 20;
+    /**
+     * Acks and events a client may leave unread: a subscriber that stops reading is dropped (it catches up
+     * from its last seq when it comes back) rather than buffered for without bound.
+     */
+    static final long MAX_UNREAD_BYTES = 16L << 20;
+
     private final Sequencer sequencer;
     private final Runnable upgraded;
+    private final java.util.concurrent.atomic.AtomicLong queuedOpBytes = new java.util.concurrent.atomic.AtomicLong();
+    private final java.util.concurrent.atomic.AtomicBoolean dropped = new java.util.concurrent.atomic.AtomicBoolean();
     private Channel channel;
     private boolean greeted;
 
@@ -60,6 +73,9 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
                 violation("the first message must be a hello");
             }
         } else if (message instanceof UpstreamMessage.Op op) {
+            if (queuedOpBytes.addAndGet(op.body().length()) > MAX_QUEUED_OP_BYTES) {
+                channel.config().setAutoRead(false);
+            }
             sequencer.op(this, op);
         } else if (message instanceof UpstreamMessage.Sync sync) {
             sequencer.sync(this, sync);
@@ -101,7 +117,24 @@ final class RelaySession extends SimpleChannelInboundHandler<WebSocketFrame> imp
     }
 
     @Override
+    public void opDone(UpstreamMessage.Op op) {
+        long before = queuedOpBytes.getAndAdd(-op.body().length());
+        if (before > MAX_QUEUED_OP_BYTES / 2 && before - op.body().length() <= MAX_QUEUED_OP_BYTES / 2) {
+            channel.config().setAutoRead(true);
+        }
+    }
+
+    @Override
     public void sendText(String text) {
+        io.netty.channel.ChannelOutboundBuffer unread = channel.unsafe().outboundBuffer();
+        if (unread != null && unread.totalPendingWriteBytes() > MAX_UNREAD_BYTES) {
+            if (dropped.compareAndSet(false, true)) {
+                log.warn("dropping a client that has left {} bytes of acks and events unread (limit {})",
+                        unread.totalPendingWriteBytes(), MAX_UNREAD_BYTES);
+                channel.close();
+            }
+            return;
+        }
         channel.writeAndFlush(new TextWebSocketFrame(text));
     }
 

@@ -30,6 +30,9 @@ public final class Sequencer implements AutoCloseable {
         void sendText(String text);
 
         void close(int code, String reason);
+
+        /** One of its ops has been taken off the queue (stored, acked, or dropped). */
+        default void opDone(UpstreamMessage.Op op) {}
     }
 
     private sealed interface Task {}
@@ -194,6 +197,7 @@ public final class Sequencer implements AutoCloseable {
         Map<Peer, Long> acks = new HashMap<>();
         Map<String, Long> pending = new HashMap<>();
         for (OpTask task : ops) {
+            task.peer().opDone(task.op());
             String client = clients.get(task.peer());
             if (client == null) {
                 continue; // its connection already failed or left
