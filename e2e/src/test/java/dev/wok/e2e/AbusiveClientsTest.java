@@ -141,6 +141,28 @@ class AbusiveClientsTest {
     }
 
     @Test
+    void a_log_follower_that_never_reads_while_10000_ops_are_pushed_costs_no_memory_growth() throws Exception {
+        try (SocketChannel follower = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            follower.connect(UnixDomainSocketAddress.of(socket()));
+            follower.write(ByteBuffer.wrap("{\"id\":1,\"method\":\"log\",\"params\":{\"follow\":true}}\n"
+                    .getBytes(StandardCharsets.UTF_8)));
+            long before = rss();
+            String body = "{\"text\":\"" + "x".repeat(200) + "\"}";
+            try (WokClient pusher = WokClient.connect(socket(), Duration.ofSeconds(5))) {
+                for (int i = 0; i < 10_000; i++) {
+                    var params = dev.wok.protocol.Json.object();
+                    params.set("body", dev.wok.protocol.Json.mapper().readTree(body));
+                    pusher.call("push", params, Duration.ofSeconds(10));
+                }
+            }
+            assertThat(ping()).isTrue();
+            assertThat(rss() - before).as("memory grown while a follower read nothing of 2 MB of entries")
+                    .isLessThan(32L << 20);
+        }
+        assertThat(ping()).isTrue();
+    }
+
+    @Test
     void the_jvms_own_messages_reach_wokd_log() throws Exception {
         // A thread dump is what the JVM prints itself, like its last words on an OutOfMemoryError.
         assertThat(new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).start().waitFor()).isZero();
