@@ -20,7 +20,6 @@ final class BinaryFrameDecoder extends ByteToMessageDecoder implements HoldsPart
     private final int maxPayload;
     private final HeldBytes held;
     private FrameHeader pending;
-    private boolean refused;
 
     BinaryFrameDecoder(int maxPayload, RequestBuffers buffers) {
         this.maxPayload = maxPayload;
@@ -29,18 +28,11 @@ final class BinaryFrameDecoder extends ByteToMessageDecoder implements HoldsPart
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (refused) {
-            io.netty.util.ReferenceCountUtil.release(msg);
+        if (held.dropping(msg)) {
             return;
         }
         super.channelRead(ctx, msg);
-        dev.wok.protocol.message.ErrorReply refusal = held.update(internalBuffer().readableBytes());
-        if (refusal != null) {
-            refused = true;
-            internalBuffer().skipBytes(internalBuffer().readableBytes());
-            ctx.channel().config().setAutoRead(false);
-            ctx.fireExceptionCaught(new FatalInputException(refusal));
-        }
+        held.afterRead(ctx, internalBuffer());
     }
 
     @Override

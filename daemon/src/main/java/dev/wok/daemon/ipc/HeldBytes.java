@@ -2,6 +2,9 @@ package dev.wok.daemon.ipc;
 
 import dev.wok.protocol.ErrorCode;
 import dev.wok.protocol.message.ErrorReply;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.util.ReferenceCountUtil;
 
 /**
  * One framing decoder's share of {@link RequestBuffers}: what it held after its last read. Belongs to
@@ -10,9 +13,32 @@ import dev.wok.protocol.message.ErrorReply;
 final class HeldBytes {
     private final RequestBuffers buffers;
     private long held;
+    private boolean refused;
 
     HeldBytes(RequestBuffers buffers) {
         this.buffers = buffers;
+    }
+
+    /** True, having released it, for input that arrives after this connection's request was refused. */
+    boolean dropping(Object msg) {
+        if (refused) {
+            ReferenceCountUtil.release(msg);
+        }
+        return refused;
+    }
+
+    /**
+     * After the decoder's read: counts what {@code internal} (its cumulation) still holds; when that does
+     * not fit, drops it, stops reading and has the connection answered and closed.
+     */
+    void afterRead(ChannelHandlerContext ctx, ByteBuf internal) {
+        ErrorReply refusal = update(internal.readableBytes());
+        if (refusal != null) {
+            refused = true;
+            internal.skipBytes(internal.readableBytes());
+            ctx.channel().config().setAutoRead(false);
+            ctx.fireExceptionCaught(new FatalInputException(refusal));
+        }
     }
 
     /** Records that the decoder now holds {@code now} bytes; the error to close with when they do not fit. */

@@ -9,7 +9,6 @@ import io.netty.handler.codec.LineBasedFrameDecoder;
  */
 final class JsonLineFramer extends LineBasedFrameDecoder implements HoldsPartialRequest {
     private final HeldBytes held;
-    private boolean refused;
 
     JsonLineFramer(int maxLineBytes, RequestBuffers buffers) {
         super(maxLineBytes, true, true);
@@ -23,18 +22,11 @@ final class JsonLineFramer extends LineBasedFrameDecoder implements HoldsPartial
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) throws Exception {
-        if (refused) {
-            io.netty.util.ReferenceCountUtil.release(msg);
+        if (held.dropping(msg)) {
             return;
         }
         super.channelRead(ctx, msg);
-        dev.wok.protocol.message.ErrorReply refusal = held.update(internalBuffer().readableBytes());
-        if (refusal != null) {
-            refused = true;
-            internalBuffer().skipBytes(internalBuffer().readableBytes());
-            ctx.channel().config().setAutoRead(false);
-            ctx.fireExceptionCaught(new FatalInputException(refusal));
-        }
+        held.afterRead(ctx, internalBuffer());
     }
 
     @Override
