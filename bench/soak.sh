@@ -72,7 +72,7 @@ fds() { ls "/proc/$1/fd" 2>/dev/null | wc -l; }
 threads() { awk '/^Threads/ {print $2}' "/proc/$1/status" 2>/dev/null || echo 0; }
 heap_kib() { # used heap after a full GC, in KiB
     "$jcmd" "$1" GC.run >/dev/null 2>&1 || true
-    "$jcmd" "$1" GC.heap_info 2>/dev/null | awk '/generation/ {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i+1); gsub(/[^0-9]/, "", v); sum += v}} END {print sum + 0}'
+    "$jcmd" "$1" GC.heap_info 2>/dev/null | awk '/ total .*, used / {for (i = 1; i <= NF; i++) if ($i == "used") {v = $(i+1); gsub(/[^0-9]/, "", v); sum += v}} END {print sum + 0}'
 }
 ping_ms() {
     WOK_HOME=$home_a "$scripts/wok" ping 2>/dev/null | sed -n 's/.* in \([0-9.]*\) ms.*/\1/p'
