@@ -221,7 +221,7 @@ class LaunchersTest {
         Files.writeString(home.resolve("config.toml"), "[upstream]\nurll = \"typo\"\n");
         Result start = run(scripts.resolve("wokd"), Map.of(), "start");
         assertThat(start.exit).as(start.output).isEqualTo(2);
-        assertThat(start.output).contains("wokd: wokd could not start").contains("unknown key 'upstream.urll'");
+        assertThat(start.output).contains("wokd: the daemon could not start").contains("unknown key 'upstream.urll'");
         Files.delete(home.resolve("config.toml"));
         Result started = run(scripts.resolve("wokd"), Map.of(), "start");
         assertThat(started.exit).as(started.output).isZero();

@@ -178,7 +178,7 @@ public final class DaemonStarter {
             String reason = failed.path("reason").asText();
             boolean usage = reason.equals("bad_config") || reason.equals("socket_path_too_long");
             throw new CliException(usage ? ExitCodes.USAGE : ExitCodes.FAILURE,
-                    "wokd could not start: " + failed.path("message").asText(line));
+                    "the daemon could not start: " + failed.path("message").asText(line));
         }
         List<String> before = said.before().stream().filter(printedLine -> !printedLine.startsWith(PID)).toList();
         String printed = before.isEmpty() ? "" : "; it printed: " + String.join(" | ", before);
