@@ -165,6 +165,34 @@ class AbusiveClientsTest {
     }
 
     @Test
+    void five_thousand_idle_connections_leave_it_answering_and_their_fds_are_given_back() throws Exception {
+        assumeThat(softFileLimit()).as("an fd limit with room for 5,000 connections in this test's JVM").isGreaterThan(6_000);
+        int openBefore = openFiles();
+        List<SocketChannel> idle = new java.util.ArrayList<>();
+        try {
+            for (int i = 0; i < 5_000; i++) {
+                SocketChannel channel = SocketChannel.open(StandardProtocolFamily.UNIX);
+                idle.add(channel);
+                channel.connect(UnixDomainSocketAddress.of(socket()));
+            }
+            org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> openFiles() >= openBefore + 5_000);
+            assertThat(ping()).isTrue();
+        } finally {
+            for (SocketChannel channel : idle) {
+                channel.close();
+            }
+        }
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(30)).until(() -> openFiles() <= openBefore);
+        assertThat(ping()).isTrue();
+    }
+
+    private static long softFileLimit() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/limits")).stream().filter(line -> line.startsWith("Max open files"))
+                .map(line -> line.substring("Max open files".length()).trim().split("\\s+")[0])
+                .mapToLong(value -> value.equals("unlimited") ? Long.MAX_VALUE : Long.parseLong(value)).findFirst().orElse(0);
+    }
+
+    @Test
     void the_jvms_own_messages_reach_wokd_log() throws Exception {
         // A thread dump is what the JVM prints itself, like its last words on an OutOfMemoryError.
         assertThat(new ProcessBuilder("kill", "-QUIT", Long.toString(pid)).start().waitFor()).isZero();
