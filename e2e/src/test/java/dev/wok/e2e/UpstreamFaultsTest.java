@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.wok.daemon.config.HeartbeatPolicy;
-import dev.wok.daemon.config.RetryPolicy;
-import dev.wok.daemon.config.UpstreamConfig;
-import dev.wok.daemon.config.WokConfig;
+import dev.wok.protocol.config.HeartbeatPolicy;
+import dev.wok.protocol.config.RetryPolicy;
+import dev.wok.protocol.config.UpstreamConfig;
+import dev.wok.protocol.config.WokConfig;
 import dev.wok.daemon.lifecycle.Daemon;
 import dev.wok.daemon.lifecycle.DaemonSettings;
 import dev.wok.protocol.Json;

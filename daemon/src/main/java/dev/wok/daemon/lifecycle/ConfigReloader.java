@@ -1,7 +1,7 @@
 package dev.wok.daemon.lifecycle;
 
-import dev.wok.daemon.config.ConfigException;
-import dev.wok.daemon.config.ConfigLoader;
+import dev.wok.protocol.config.ConfigException;
+import dev.wok.protocol.config.ConfigLoader;
 import dev.wok.daemon.upstream.ConnectionManager;
 import dev.wok.daemon.upstream.ConnectionSnapshot;
 import dev.wok.protocol.ErrorCode;

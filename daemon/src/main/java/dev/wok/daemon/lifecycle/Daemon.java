@@ -6,7 +6,7 @@ import dev.wok.daemon.api.ProcessStats;
 import dev.wok.daemon.ipc.IpcServer;
 import dev.wok.daemon.ipc.MethodRegistry;
 import dev.wok.daemon.ipc.UnixSocketTransport;
-import dev.wok.daemon.config.StoreConfig;
+import dev.wok.protocol.config.StoreConfig;
 import dev.wok.daemon.store.Store;
 import dev.wok.daemon.store.SpoolIngest;
 import dev.wok.daemon.store.StoreException;

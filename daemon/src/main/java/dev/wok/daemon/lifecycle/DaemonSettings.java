@@ -1,6 +1,6 @@
 package dev.wok.daemon.lifecycle;
 
-import dev.wok.daemon.config.WokConfig;
+import dev.wok.protocol.config.WokConfig;
 import dev.wok.daemon.health.HealthMonitor;
 import dev.wok.daemon.ipc.IpcLimits;
 import dev.wok.protocol.paths.WokPaths;

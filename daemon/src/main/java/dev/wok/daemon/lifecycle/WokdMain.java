@@ -2,9 +2,9 @@ package dev.wok.daemon.lifecycle;
 
 import ch.qos.logback.classic.Level;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.wok.daemon.config.ConfigException;
-import dev.wok.daemon.config.ConfigLoader;
-import dev.wok.daemon.config.WokConfig;
+import dev.wok.protocol.config.ConfigException;
+import dev.wok.protocol.config.ConfigLoader;
+import dev.wok.protocol.config.WokConfig;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.Terminal;
 import dev.wok.protocol.WokVersion;

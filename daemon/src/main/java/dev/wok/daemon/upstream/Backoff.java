@@ -1,6 +1,6 @@
 package dev.wok.daemon.upstream;
 
-import dev.wok.daemon.config.RetryPolicy;
+import dev.wok.protocol.config.RetryPolicy;
 import java.time.Duration;
 import java.util.random.RandomGenerator;
 

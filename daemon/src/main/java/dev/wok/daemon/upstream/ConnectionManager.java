@@ -1,6 +1,6 @@
 package dev.wok.daemon.upstream;
 
-import dev.wok.daemon.config.UpstreamConfig;
+import dev.wok.protocol.config.UpstreamConfig;
 import dev.wok.protocol.api.ConnectionState;
 import dev.wok.protocol.upstream.UpstreamMessage;
 import java.time.Duration;

@@ -1,6 +1,6 @@
 package dev.wok.daemon.upstream;
 
-import dev.wok.daemon.config.UpstreamConfig;
+import dev.wok.protocol.config.UpstreamConfig;
 import dev.wok.protocol.files.TokenFile;
 import java.util.Optional;
 

@@ -1,6 +1,6 @@
 package dev.wok.daemon.upstream;
 
-import dev.wok.daemon.config.HeartbeatPolicy;
+import dev.wok.protocol.config.HeartbeatPolicy;
 import dev.wok.protocol.ProtocolException;
 import dev.wok.protocol.upstream.CloseCodes;
 import dev.wok.protocol.upstream.UpstreamCodec;

@@ -2,6 +2,8 @@ package dev.wok.daemon.config;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
 import dev.wok.protocol.ProtocolException;
+import dev.wok.protocol.config.ConfigException;
+import dev.wok.protocol.config.ConfigLoader;
 import dev.wok.protocol.upstream.UpstreamCodec;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;

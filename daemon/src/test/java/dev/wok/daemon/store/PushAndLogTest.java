@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assumptions.assumeThat;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.wok.daemon.config.StoreConfig;
-import dev.wok.daemon.config.UpstreamConfig;
-import dev.wok.daemon.config.WokConfig;
+import dev.wok.protocol.config.StoreConfig;
+import dev.wok.protocol.config.UpstreamConfig;
+import dev.wok.protocol.config.WokConfig;
 import dev.wok.daemon.lifecycle.Daemon;
 import dev.wok.daemon.testing.Frames;
 import dev.wok.daemon.testing.RawClient;

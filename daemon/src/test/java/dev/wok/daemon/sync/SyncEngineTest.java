@@ -4,9 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
-import dev.wok.daemon.config.HeartbeatPolicy;
-import dev.wok.daemon.config.RetryPolicy;
-import dev.wok.daemon.config.UpstreamConfig;
+import dev.wok.protocol.config.HeartbeatPolicy;
+import dev.wok.protocol.config.RetryPolicy;
+import dev.wok.protocol.config.UpstreamConfig;
 import dev.wok.daemon.store.LogEntry;
 import dev.wok.daemon.store.Store;
 import dev.wok.daemon.testing.FakeDialer;

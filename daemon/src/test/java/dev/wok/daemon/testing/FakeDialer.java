@@ -1,6 +1,6 @@
 package dev.wok.daemon.testing;
 
-import dev.wok.daemon.config.UpstreamConfig;
+import dev.wok.protocol.config.UpstreamConfig;
 import dev.wok.daemon.upstream.Dialer;
 import dev.wok.protocol.upstream.UpstreamMessage;
 import java.util.ArrayList;

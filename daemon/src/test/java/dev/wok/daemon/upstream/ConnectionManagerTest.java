@@ -2,9 +2,9 @@ package dev.wok.daemon.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wok.daemon.config.HeartbeatPolicy;
-import dev.wok.daemon.config.RetryPolicy;
-import dev.wok.daemon.config.UpstreamConfig;
+import dev.wok.protocol.config.HeartbeatPolicy;
+import dev.wok.protocol.config.RetryPolicy;
+import dev.wok.protocol.config.UpstreamConfig;
 import dev.wok.daemon.testing.FakeDialer;
 import dev.wok.daemon.testing.ManualScheduler;
 import dev.wok.protocol.api.ConnectionState;

@@ -2,7 +2,7 @@ package dev.wok.daemon.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.wok.daemon.config.HeartbeatPolicy;
+import dev.wok.protocol.config.HeartbeatPolicy;
 import dev.wok.protocol.upstream.UpstreamMessage;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;

@@ -3,9 +3,9 @@ package dev.wok.daemon.upstream;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import dev.wok.daemon.config.HeartbeatPolicy;
-import dev.wok.daemon.config.RetryPolicy;
-import dev.wok.daemon.config.UpstreamConfig;
+import dev.wok.protocol.config.HeartbeatPolicy;
+import dev.wok.protocol.config.RetryPolicy;
+import dev.wok.protocol.config.UpstreamConfig;
 import dev.wok.protocol.api.ConnectionState;
 import io.netty.resolver.dns.SingletonDnsServerAddressStreamProvider;
 import java.io.IOException;

@@ -1,4 +1,4 @@
-package dev.wok.daemon.config;
+package dev.wok.protocol.config;
 
 /** A config file or variable wokd cannot use; the message names the key, the source and what is allowed. */
 public final class ConfigException extends Exception {

@@ -1,4 +1,4 @@
-package dev.wok.daemon.config;
+package dev.wok.protocol.config;
 
 import java.time.Duration;
 

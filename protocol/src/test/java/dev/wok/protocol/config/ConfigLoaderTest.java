@@ -1,4 +1,4 @@
-package dev.wok.daemon.config;
+package dev.wok.protocol.config;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

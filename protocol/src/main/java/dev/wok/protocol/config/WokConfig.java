@@ -1,4 +1,4 @@
-package dev.wok.daemon.config;
+package dev.wok.protocol.config;
 
 /** Everything config.toml and the environment decide. */
 public record WokConfig(UpstreamConfig upstream, boolean autostart, StoreConfig store) {
