@@ -44,6 +44,7 @@ public final class WokMain extends TopLevelCommand {
         SUBCOMMANDS.put("ping", WokMain.Ping.class);
         SUBCOMMANDS.put("stop", StopCommand.class);
         SUBCOMMANDS.put("socket-path", WokMain.SocketPath.class);
+        SUBCOMMANDS.put("doctor", DoctorCommand.class);
         SUBCOMMANDS.put("help", CommandLine.HelpCommand.class);
         SUBCOMMANDS.put("generate-completion", picocli.AutoComplete.GenerateCompletion.class);
     }

@@ -44,6 +44,9 @@ class ServiceCommandsTest {
                 + "if [ \"$2\" = show-environment ] && [ -n \"$FAKE_NO_USER_MANAGER\" ]; then\n"
                 + "  echo 'Failed to connect to bus: No medium found' >&2; exit 1\n"
                 + "fi\n"
+                + "if [ \"$2\" = is-active ]; then\n"
+                + "  case \"$3\" in wokd.socket) echo \"${FAKE_SOCKET_STATE:-active}\" ;; *) echo \"${FAKE_SERVICE_STATE:-active}\" ;; esac\n"
+                + "fi\n"
                 + "exit 0\n");
         launcher = executable(Files.createDirectories(tmp.resolve("prefix/lib/wok/bin")).resolve("wokd"), "#!/bin/sh\nexit 0\n");
         wokHome = tmp.resolve("wok home");
@@ -150,6 +153,85 @@ class ServiceCommandsTest {
 
         assertThat(process.exitValue()).as(output).isZero();
         assertThat(output).isEmpty();
+    }
+
+    @Test
+    void doctor_passes_an_installed_service_whose_socket_is_active() throws Exception {
+        assertThat(wokd("install-service", "--now").exit).isZero();
+
+        Run run = wok("doctor");
+
+        assertThat(run.out).contains("✓ service unit: wokd.socket active, wokd.service active (units in " + unitDir + ")");
+    }
+
+    @Test
+    void doctor_fails_a_unit_whose_launcher_is_gone_and_says_to_reinstall() throws Exception {
+        assertThat(wokd("install-service", "--now").exit).isZero();
+        Files.delete(launcher);
+
+        Run run = wok("doctor");
+
+        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out).contains("✗ service unit: " + unitDir.resolve("wokd.service") + " runs " + launcher
+                + ", which does not exist (was wok moved or removed?)").contains("fix: reinstall the service from the wok you use");
+    }
+
+    @Test
+    void doctor_reads_a_launcher_path_with_spaces_from_the_unit() throws Exception {
+        launcher = executable(Files.createDirectories(tmp.resolve("my tools/lib/wok/bin")).resolve("wokd"), "#!/bin/sh\nexit 0\n");
+        assertThat(wokd("install-service", "--now").exit).isZero();
+
+        assertThat(wok("doctor").out).contains("✓ service unit: wokd.socket active");
+        Files.delete(launcher);
+        assertThat(wok("doctor").out).contains(" runs " + launcher + ", which does not exist");
+    }
+
+    @Test
+    void doctor_fails_a_failed_service_and_points_at_its_journal() throws Exception {
+        assertThat(wokd("install-service", "--now").exit).isZero();
+        env.put("FAKE_SERVICE_STATE", "failed");
+
+        Run run = wok("doctor");
+
+        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out).contains("✗ service unit: wokd.service has failed")
+                .contains("fix: see why: journalctl --user -u wokd.service -n 50 (or: wokd logs); once fixed: systemctl --user"
+                        + " reset-failed wokd.service && systemctl --user restart wokd.socket");
+    }
+
+    @Test
+    void doctor_fails_an_inactive_socket_unit_with_enable_now() throws Exception {
+        assertThat(wokd("install-service").exit).isZero();
+        env.put("FAKE_SOCKET_STATE", "inactive");
+        env.put("FAKE_SERVICE_STATE", "inactive");
+
+        Run run = wok("doctor");
+
+        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out).contains("✗ service unit: wokd.socket is inactive, so a client's connection does not start wokd")
+                .contains("fix: systemctl --user enable --now wokd.socket");
+    }
+
+    @Test
+    void doctor_fails_installed_units_without_a_user_manager() throws Exception {
+        assertThat(wokd("install-service").exit).isZero();
+        env.put("FAKE_NO_USER_MANAGER", "1");
+
+        Run run = wok("doctor");
+
+        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out).contains("✗ service unit: wokd's units are in " + unitDir + ", but no systemd user manager answers")
+                .contains("loginctl enable-linger alice");
+    }
+
+    private Run wok(String... args) {
+        StringWriter out = new StringWriter();
+        StringWriter err = new StringWriter();
+        CommandLine commandLine = WokMain.commandLine(CliContext.forTests(env), args);
+        commandLine.setOut(new PrintWriter(out, true));
+        commandLine.setErr(new PrintWriter(err, true));
+        int exit = commandLine.execute(args);
+        return new Run(exit, out.toString(), err.toString());
     }
 
     private List<String> calls() throws IOException {

@@ -7,13 +7,16 @@ import dev.wok.protocol.paths.Platform;
 import dev.wok.protocol.paths.WokPaths;
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
  * {@code wokd install-service} and {@code uninstall-service}: writes or removes the unit of this
@@ -56,6 +59,68 @@ public abstract sealed class ServiceInstaller permits SystemdUserInstaller, Laun
             case OTHER -> throw new CliException(ExitCodes.FAILURE, "install-service knows systemd (Linux) and launchd"
                     + " (macOS) only; on this platform run 'wokd start' from your own start-up scripts");
         };
+    }
+
+    /**
+     * An installer that only looks: for {@link #inspect}, so it has no launcher to install and stops nothing.
+     * {@code null} on a platform wok has no service manager for.
+     */
+    public static ServiceInstaller forInspection(Platform platform, Map<String, String> env, WokPaths paths) throws CliException {
+        if (platform == Platform.OTHER) {
+            return null;
+        }
+        RunningDaemon none = out -> {
+            throw new IllegalStateException("an installer made to inspect does not stop daemons");
+        };
+        Map<String, String> withHome = env;
+        if (env.get("HOME") == null || env.get("HOME").isEmpty()) {
+            // The units are the user's wherever HOME points; without it, the account's home is where they are.
+            withHome = new HashMap<>(env);
+            withHome.put("HOME", System.getProperty("user.home"));
+        }
+        return forPlatform(platform, new Setup(withHome, null, paths, new PrintWriter(Writer.nullWriter()), none));
+    }
+
+    /**
+     * What {@code wok doctor} says of the service.
+     *
+     * @param installed whether a wokd unit is installed at all (none is fine: wok starts wokd itself)
+     * @param sound whether it can work as installed
+     * @param summary what was found, one line
+     * @param fix what to do when it is not sound
+     */
+    public record Inspection(boolean installed, boolean sound, String summary, Optional<String> fix) {
+        static Inspection notInstalled(String where) {
+            return new Inspection(false, true, "none installed in " + where + " (wok starts wokd when a command needs it)",
+                    Optional.empty());
+        }
+
+        static Inspection fine(String summary) {
+            return new Inspection(true, true, summary, Optional.empty());
+        }
+
+        static Inspection broken(String summary, String fix) {
+            return new Inspection(true, false, summary, Optional.of(fix));
+        }
+    }
+
+    /** Looks at the installed unit(s) and asks the manager about them; changes nothing. */
+    public abstract Inspection inspect() throws CliException;
+
+    /**
+     * The program an installed unit runs, when it is missing or not executable: a unit left behind by a wok
+     * that was moved or removed, which the manager would fail to start.
+     */
+    static Optional<Inspection> missingProgram(Path unit, Optional<Path> program) {
+        if (program.isEmpty()) {
+            return Optional.of(Inspection.broken(unit + " names no program to run", "reinstall it: wokd install-service --now"));
+        }
+        if (!Files.isExecutable(program.get())) {
+            return Optional.of(Inspection.broken(unit + " runs " + program.get() + ", which "
+                    + (Files.exists(program.get()) ? "is not executable" : "does not exist (was wok moved or removed?)"),
+                    "reinstall the service from the wok you use: wokd install-service --now (or sh scripts/install.sh --service)"));
+        }
+        return Optional.empty();
     }
 
     /** Writes the unit(s); with {@code now}, also enables and starts them. */

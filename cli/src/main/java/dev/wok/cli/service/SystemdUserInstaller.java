@@ -2,7 +2,9 @@ package dev.wok.cli.service;
 
 import dev.wok.cli.CliException;
 import dev.wok.cli.ExitCodes;
+import dev.wok.protocol.files.IoErrors;
 import dev.wok.protocol.paths.CurrentUser;
+import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -104,6 +106,79 @@ final class SystemdUserInstaller extends ServiceInstaller {
                     + runtimeDirs.resolve(Integer.toString(CurrentUser.uid())).resolve("wok")
                     + "; log in with a session (ssh, machinectl shell) or export XDG_RUNTIME_DIR=/run/user/$(id -u)");
         }
+    }
+
+    @Override
+    public Inspection inspect() throws CliException {
+        Path dir = unitDir();
+        Path service = dir.resolve(ServiceUnits.SYSTEMD_SERVICE);
+        Path socket = dir.resolve(ServiceUnits.SYSTEMD_SOCKET);
+        if (!Files.exists(service)) {
+            return Files.exists(socket)
+                    ? Inspection.broken(socket + " is installed without " + ServiceUnits.SYSTEMD_SERVICE
+                            + ", so a client's connection would start nothing", "reinstall: wokd install-service --now")
+                    : Inspection.notInstalled(dir.toString());
+        }
+        Optional<Inspection> missing = missingProgram(service, execStartProgram(service));
+        if (missing.isPresent()) {
+            return missing.get();
+        }
+        Optional<Path> systemctl = commands.find("systemctl");
+        if (systemctl.isEmpty() || !userManagerAnswers(systemctl.get())) {
+            return Inspection.broken("wokd's units are in " + dir + ", but no systemd user manager answers, so nothing"
+                    + " starts them", "log in with a session (ssh, machinectl shell), or run 'sudo loginctl enable-linger "
+                    + setup.env().getOrDefault("USER", "$USER") + "' for a manager without one");
+        }
+        String serviceState = run(systemctl.get(), List.of("--user", "is-active", ServiceUnits.SYSTEMD_SERVICE)).output();
+        if (serviceState.equals("failed")) {
+            return Inspection.broken(ServiceUnits.SYSTEMD_SERVICE + " has failed", "see why: journalctl --user -u "
+                    + ServiceUnits.SYSTEMD_SERVICE + " -n 50 (or: wokd logs); once fixed: systemctl --user reset-failed "
+                    + ServiceUnits.SYSTEMD_SERVICE + " && systemctl --user restart " + ServiceUnits.SYSTEMD_SOCKET);
+        }
+        if (Files.exists(socket)) {
+            String socketState = run(systemctl.get(), List.of("--user", "is-active", ServiceUnits.SYSTEMD_SOCKET)).output();
+            if (!socketState.equals("active")) {
+                return Inspection.broken(ServiceUnits.SYSTEMD_SOCKET + " is " + socketState + ", so a client's connection"
+                        + " does not start wokd", "systemctl --user enable --now " + ServiceUnits.SYSTEMD_SOCKET);
+            }
+            return Inspection.fine(ServiceUnits.SYSTEMD_SOCKET + " active, " + ServiceUnits.SYSTEMD_SERVICE + " " + serviceState
+                    + " (units in " + dir + ")");
+        }
+        return Inspection.fine(ServiceUnits.SYSTEMD_SERVICE + " " + serviceState + " (unit in " + dir + ")");
+    }
+
+    /** The program of the unit's ExecStart= line, undoing the quoting {@link ServiceUnits#systemdWord} does. */
+    Optional<Path> execStartProgram(Path unit) throws CliException {
+        List<String> lines;
+        try {
+            lines = Files.readAllLines(unit);
+        } catch (IOException e) {
+            throw new CliException(ExitCodes.FAILURE, "cannot read " + unit + ": " + IoErrors.cause(e), e);
+        }
+        for (String line : lines) {
+            if (!line.startsWith("ExecStart=")) {
+                continue;
+            }
+            String command = line.substring("ExecStart=".length()).strip();
+            String word;
+            if (command.startsWith("\"")) {
+                int end = command.indexOf('"', 1);
+                while (end > 0 && command.charAt(end - 1) == '\\') {
+                    end = command.indexOf('"', end + 1);
+                }
+                word = end < 0 ? command.substring(1) : command.substring(1, end);
+            } else {
+                int space = command.indexOf(' ');
+                word = space < 0 ? command : command.substring(0, space);
+            }
+            word = word.replace("\\\"", "\"").replace("\\\\", "\\").replace("$$", "$");
+            if (word.startsWith("%h/")) {
+                word = home() + word.substring(2);
+            }
+            word = word.replace("%%", "%");
+            return word.isEmpty() ? Optional.empty() : Optional.of(Path.of(word));
+        }
+        return Optional.empty();
     }
 
     private Path systemctl() throws CliException {

@@ -40,6 +40,11 @@ public final class PrivateDirectory {
                 // Another process made it between our check and now; it is verified below like any other.
             }
         }
+        verify(dir, ownUid, role);
+    }
+
+    /** The checks of {@link #prepare} on a directory that exists, creating nothing: what {@code wok doctor} runs. */
+    public static void verify(Path dir, int ownUid, String role) throws UnsafeDirectoryException, IOException {
         if (Files.isSymbolicLink(dir)) {
             throw new UnsafeDirectoryException(role + " directory " + dir + " is a symbolic link; wok uses only a real"
                     + " directory there, since a link can be swapped to point elsewhere. Remove it (rm " + dir
