@@ -41,9 +41,6 @@ final class FileChecks {
         }
         try {
             PrivateDirectory.verify(dir, CurrentUser.uid(), role);
-            if (!Files.isWritable(dir)) {
-                return Check.fail(GROUP, name, dir + " is yours but you cannot write to it", "chmod 700 " + dir);
-            }
             return Check.pass(GROUP, name, dir + " (yours, mode "
                     + PosixFilePermissions.toString(Files.getPosixFilePermissions(dir, LinkOption.NOFOLLOW_LINKS)) + ")");
         } catch (PrivateDirectory.UnsafeDirectoryException e) {
