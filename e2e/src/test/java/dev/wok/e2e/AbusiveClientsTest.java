@@ -165,6 +165,86 @@ class AbusiveClientsTest {
     }
 
     @Test
+    void a_watcher_that_never_reads_while_40_000_state_changes_happen_is_dropped_and_costs_wokd_little_memory()
+            throws Exception {
+        // An upstream on a port nobody listens on, retried only when asked: each disconnect and connect
+        // below is a change of state and nothing else is.
+        Files.writeString(home.resolve("config.toml"), "[upstream]\nurl = \"ws://127.0.0.1:1/sync\"\n"
+                + "[upstream.retry]\nbase_ms = 3600000\ncap_ms = 3600000\n");
+        byte[] watch = "{\"id\":1,\"method\":\"watch\"}\n".getBytes(StandardCharsets.UTF_8);
+        try (WokClient control = WokClient.connect(socket(), Duration.ofSeconds(5));
+             SocketChannel stalled = SocketChannel.open(StandardProtocolFamily.UNIX);
+             SocketChannel counted = SocketChannel.open(StandardProtocolFamily.UNIX)) {
+            control.call("reload", dev.wok.protocol.Json.object(), Duration.ofSeconds(10));
+            counted.connect(UnixDomainSocketAddress.of(socket()));
+            counted.write(ByteBuffer.wrap(watch));
+            EventCounter events = new EventCounter(counted);
+            events.start();
+            // Warm-up, so that what follows measures the stalled watcher, not the JIT and the heap growing.
+            toggle(control, events, 2_000);
+            long before = rss();
+            stalled.connect(UnixDomainSocketAddress.of(socket()));
+            stalled.write(ByteBuffer.wrap(watch));
+
+            // The case: 40,000 changes grew wokd by 56 MiB for a watcher that read none of them.
+            toggle(control, events, events.count() + 40_000);
+
+            assertThat(ping()).isTrue();
+            // Measured: +21 MiB for the same toggles with no stalled watcher (the heap still growing to its
+            // working size), +49 MiB with it (its 8 MiB backlog, and the buffer pool that held it, kept).
+            assertThat(rss() - before).as("memory grown while a watcher read none of 40,000 changes").isLessThan(64L << 20);
+            // Reads to the end, which comes only because wokd closed it (the test's @Timeout bounds the wait).
+            assertThat(java.nio.channels.Channels.newInputStream(stalled).transferTo(java.io.OutputStream.nullOutputStream()))
+                    .as("what the stalled watcher finds before wokd's close: at most the 8 MiB limit and the socket's buffers")
+                    .isLessThan(10L << 20);
+        }
+        assertThat(Files.readString(home.resolve("wokd.log"))).containsPattern("closing a client that (let|has read none)");
+        assertThat(ping()).isTrue();
+    }
+
+    private static void toggle(WokClient control, EventCounter events, int until) throws Exception {
+        for (int i = 0; events.count() < until; i++) {
+            assertThat(i).as("changes seen by a watcher that reads, after %d toggles", i).isLessThan(until);
+            control.call("disconnect", dev.wok.protocol.Json.object(), Duration.ofSeconds(10));
+            control.call("connect", dev.wok.protocol.Json.object(), Duration.ofSeconds(10));
+        }
+    }
+
+    /** Reads a watch stream on its own thread and counts its events, so that the test knows they happened. */
+    private static final class EventCounter extends Thread {
+        private final SocketChannel channel;
+        private final java.util.concurrent.atomic.AtomicInteger events = new java.util.concurrent.atomic.AtomicInteger();
+
+        EventCounter(SocketChannel channel) {
+            super("watch-counter");
+            setDaemon(true);
+            this.channel = channel;
+        }
+
+        int count() {
+            return events.get();
+        }
+
+        @Override
+        public void run() {
+            ByteBuffer buffer = ByteBuffer.allocate(1 << 16);
+            try {
+                while (channel.read(buffer) >= 0) {
+                    buffer.flip();
+                    while (buffer.hasRemaining()) {
+                        if (buffer.get() == '\n') {
+                            events.incrementAndGet();
+                        }
+                    }
+                    buffer.clear();
+                }
+            } catch (IOException closed) {
+                // the test closed it
+            }
+        }
+    }
+
+    @Test
     void five_thousand_idle_connections_leave_it_answering_and_their_fds_are_given_back() throws Exception {
         assumeThat(softFileLimit()).as("an fd limit with room for 5,000 connections in this test's JVM").isGreaterThan(6_000);
         int openBefore = openFiles();
