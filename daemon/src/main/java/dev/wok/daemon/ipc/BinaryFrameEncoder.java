@@ -1,6 +1,5 @@
 package dev.wok.daemon.ipc;
 
-import dev.wok.protocol.Json;
 import dev.wok.protocol.binary.BinaryFrames;
 import dev.wok.protocol.binary.FrameHeader;
 import dev.wok.protocol.message.Message;
@@ -25,7 +24,7 @@ final class BinaryFrameEncoder extends MessageToByteEncoder<Message> {
         int headerIndex = out.writerIndex();
         out.writeZero(FrameHeader.LENGTH);
         try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
-            Json.treeWriter().writeValue((java.io.OutputStream) stream, MessageJson.toJson(message));
+            MessageJson.write(message, stream);
         }
         int payloadLength = out.writerIndex() - headerIndex - FrameHeader.LENGTH;
         byte[] header = BinaryFrames.header(message, payloadLength).toBytes();

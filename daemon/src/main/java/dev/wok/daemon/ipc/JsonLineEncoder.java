@@ -1,6 +1,5 @@
 package dev.wok.daemon.ipc;
 
-import dev.wok.protocol.Json;
 import dev.wok.protocol.message.Message;
 import dev.wok.protocol.message.MessageJson;
 import io.netty.buffer.ByteBuf;
@@ -21,7 +20,7 @@ final class JsonLineEncoder extends MessageToByteEncoder<Message> {
     @Override
     protected void encode(ChannelHandlerContext ctx, Message message, ByteBuf out) throws Exception {
         try (ByteBufOutputStream stream = new ByteBufOutputStream(out)) {
-            Json.treeWriter().writeValue((java.io.OutputStream) stream, MessageJson.toJson(message));
+            MessageJson.write(message, stream);
         }
         out.writeByte('\n');
     }

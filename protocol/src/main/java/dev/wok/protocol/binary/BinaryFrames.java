@@ -1,11 +1,9 @@
 package dev.wok.protocol.binary;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.LongNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.wok.protocol.ErrorCode;
-import dev.wok.protocol.Json;
 import dev.wok.protocol.ProtocolException;
 import dev.wok.protocol.jsonlines.JsonLines;
 import dev.wok.protocol.message.ErrorReply;
@@ -14,6 +12,8 @@ import dev.wok.protocol.message.Message;
 import dev.wok.protocol.message.MessageJson;
 import dev.wok.protocol.message.Request;
 import dev.wok.protocol.message.Response;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
@@ -47,11 +47,13 @@ public final class BinaryFrames {
     }
 
     public static byte[] payload(Message message) {
+        ByteArrayOutputStream payload = new ByteArrayOutputStream(128);
         try {
-            return Json.treeWriter().writeValueAsBytes(MessageJson.toJson(message));
-        } catch (JsonProcessingException e) {
+            MessageJson.write(message, payload);
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        return payload.toByteArray();
     }
 
     /** The whole frame, header and payload. */

@@ -11,6 +11,8 @@ import dev.wok.protocol.message.Message;
 import dev.wok.protocol.message.MessageJson;
 import dev.wok.protocol.message.Request;
 import java.io.IOException;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
@@ -31,15 +33,14 @@ public final class JsonLines {
 
     /** The message as one line, terminator included. */
     public static byte[] encode(Message message) {
+        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
         try {
-            byte[] json = Json.treeWriter().writeValueAsBytes(MessageJson.toJson(message));
-            byte[] line = new byte[json.length + 1];
-            System.arraycopy(json, 0, line, 0, json.length);
-            line[json.length] = '\n';
-            return line;
-        } catch (JsonProcessingException e) {
+            MessageJson.write(message, line);
+        } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
+        line.write('\n');
+        return line.toByteArray();
     }
 
     public static String encodeToString(Message message) {
