@@ -39,6 +39,7 @@ final class IpcChannelInitializer extends ChannelInitializer<Channel> {
     private final InputErrorHandler errors;
     private final PartialRequestGuard partialRequests;
     private final RequestBuffers requestBuffers;
+    private final UnreadAnswers unreadAnswers;
     private final int ownUid;
 
     IpcChannelInitializer(IpcLimits limits, ChannelGroup clients, MethodRegistry methods, int ownUid) {
@@ -48,6 +49,7 @@ final class IpcChannelInitializer extends ChannelInitializer<Channel> {
         this.errors = new InputErrorHandler(limits.maxLineBytes());
         this.partialRequests = new PartialRequestGuard(limits.partialRequestTimeout());
         this.requestBuffers = new RequestBuffers(limits.maxUnfinishedRequestBytes());
+        this.unreadAnswers = new UnreadAnswers(limits.maxUnreadTotalBytes());
         this.ownUid = ownUid;
     }
 
@@ -65,7 +67,7 @@ final class IpcChannelInitializer extends ChannelInitializer<Channel> {
         clients.add(channel);
         channel.config().setWriteBufferWaterMark(WATER_MARK);
         channel.pipeline()
-                .addLast("slow-reader", new SlowReaderGuard(limits.stalledReaderTimeout(), limits.maxUnreadBytes()))
+                .addLast("slow-reader", new SlowReaderGuard(limits.stalledReaderTimeout(), limits.maxUnreadBytes(), unreadAnswers))
                 .addLast("sniffer", new FramingSniffer(limits.firstBytesTimeout(), this::installFraming))
                 .addLast("errors", errors);
     }

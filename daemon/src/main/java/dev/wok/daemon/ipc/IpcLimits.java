@@ -1,6 +1,7 @@
 package dev.wok.daemon.ipc;
 
 import dev.wok.protocol.binary.FrameHeader;
+import dev.wok.protocol.config.IpcConfig;
 import dev.wok.protocol.jsonlines.JsonLines;
 import java.time.Duration;
 
@@ -13,17 +14,21 @@ import java.time.Duration;
  * @param partialRequestTimeout how long a request may stay half-received with nothing more arriving
  * @param stalledReaderTimeout how long a client may leave its answers unread once they pile up
  * @param maxUnreadBytes answers and events that may wait for a client that does not read them
+ * @param maxUnreadTotalBytes the same, for all clients that stopped reading together
  * @param maxUnfinishedRequestBytes the bytes of unfinished requests held for all clients together
  */
 public record IpcLimits(int maxLineBytes, int maxFramePayload, Duration firstBytesTimeout, Duration partialRequestTimeout,
-                        Duration stalledReaderTimeout, long maxUnreadBytes, long maxUnfinishedRequestBytes) {
+                        Duration stalledReaderTimeout, long maxUnreadBytes, long maxUnreadTotalBytes,
+                        long maxUnfinishedRequestBytes) {
     public static final IpcLimits DEFAULTS = new IpcLimits(JsonLines.DEFAULT_MAX_LINE_BYTES, FrameHeader.DEFAULT_MAX_PAYLOAD,
-            Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60), 8L << 20, 48L << 20);
+            Duration.ofSeconds(60), Duration.ofSeconds(30), Duration.ofSeconds(60), IpcConfig.DEFAULTS.maxUnreadBytes(),
+            IpcConfig.DEFAULTS.maxUnreadTotalBytes(), IpcConfig.DEFAULTS.maxUnfinishedRequestBytes());
 
     /** The defaults, with other message limits and silence allowed before the framing is known. */
     public IpcLimits(int maxLineBytes, int maxFramePayload, Duration firstBytesTimeout) {
         this(maxLineBytes, maxFramePayload, firstBytesTimeout, DEFAULTS.partialRequestTimeout(),
-                DEFAULTS.stalledReaderTimeout(), DEFAULTS.maxUnreadBytes(), DEFAULTS.maxUnfinishedRequestBytes());
+                DEFAULTS.stalledReaderTimeout(), DEFAULTS.maxUnreadBytes(), DEFAULTS.maxUnreadTotalBytes(),
+                DEFAULTS.maxUnfinishedRequestBytes());
     }
 
     public IpcLimits {
@@ -38,6 +43,9 @@ public record IpcLimits(int maxLineBytes, int maxFramePayload, Duration firstByt
         if (maxUnreadBytes < 64 * 1024) {
             throw new IllegalArgumentException("maxUnreadBytes below 64 KiB would drop ordinary clients");
         }
+        if (maxUnreadTotalBytes < maxUnreadBytes) {
+            throw new IllegalArgumentException("maxUnreadTotalBytes must be at least one client's maxUnreadBytes");
+        }
         if (maxUnfinishedRequestBytes < Math.max(maxLineBytes, maxFramePayload)) {
             throw new IllegalArgumentException("maxUnfinishedRequestBytes must hold at least one request of the largest size");
         }
@@ -45,11 +53,17 @@ public record IpcLimits(int maxLineBytes, int maxFramePayload, Duration firstByt
 
     public IpcLimits withTimeouts(Duration partialRequest, Duration stalledReader) {
         return new IpcLimits(maxLineBytes, maxFramePayload, firstBytesTimeout, partialRequest, stalledReader, maxUnreadBytes,
-                maxUnfinishedRequestBytes);
+                maxUnreadTotalBytes, maxUnfinishedRequestBytes);
     }
 
     public IpcLimits withMaxUnfinishedRequestBytes(long bytes) {
         return new IpcLimits(maxLineBytes, maxFramePayload, firstBytesTimeout, partialRequestTimeout, stalledReaderTimeout,
-                maxUnreadBytes, bytes);
+                maxUnreadBytes, maxUnreadTotalBytes, bytes);
+    }
+
+    /** These limits with config.toml's {@code [ipc]} budgets. */
+    public IpcLimits withBudgets(IpcConfig budgets) {
+        return new IpcLimits(maxLineBytes, maxFramePayload, firstBytesTimeout, partialRequestTimeout, stalledReaderTimeout,
+                budgets.maxUnreadBytes(), budgets.maxUnreadTotalBytes(), budgets.maxUnfinishedRequestBytes());
     }
 }

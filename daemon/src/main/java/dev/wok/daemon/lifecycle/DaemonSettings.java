@@ -46,8 +46,9 @@ public record DaemonSettings(WokPaths paths, IpcLimits limits, Set<PosixFilePerm
         return new DaemonSettings(paths, limits, mode, config, env, healthPeriod);
     }
 
+    /** With config.toml's settings, its {@code [ipc]} budgets included. */
     public DaemonSettings withConfig(WokConfig newConfig) {
-        return new DaemonSettings(paths, limits, socketMode, newConfig, env, healthPeriod);
+        return new DaemonSettings(paths, limits.withBudgets(newConfig.ipc()), socketMode, newConfig, env, healthPeriod);
     }
 
     public DaemonSettings withHealthPeriod(Duration period) {

@@ -89,12 +89,13 @@ public final class ConfigLoader {
             throw new ConfigException("config " + source + " is not valid TOML: " + e.getOriginalMessage()
                     + (e.getLocation() == null ? "" : " (line " + e.getLocation().getLineNr() + ")"), e);
         }
-        Section top = new Section((ObjectNode) root, "", source).allow("upstream", "daemon", "store");
+        Section top = new Section((ObjectNode) root, "", source).allow("upstream", "daemon", "store", "ipc");
         Section upstream = top.section("upstream").allow("url", "token", "token_file", "retry", "heartbeat");
         Section retry = upstream.section("retry").allow("base_ms", "multiplier", "cap_ms", "max_attempts", "connect_timeout_ms");
         Section heartbeat = upstream.section("heartbeat").allow("interval_ms", "timeout_ms");
         Section daemon = top.section("daemon").allow("autostart");
         Section store = top.section("store").allow("max_pending");
+        Section ipc = top.section("ipc").allow("max_unread_mib", "max_unread_total_mib", "max_unfinished_requests_mib");
 
         RetryPolicy d = RetryPolicy.DEFAULTS;
         Duration base = retry.millis("base_ms", 1, d.base());
@@ -126,9 +127,18 @@ public final class ConfigLoader {
         if (upstream.has("token") && tokenFile.isPresent()) {
             throw new ConfigException("config " + source + ": set upstream.token or upstream.token_file, not both");
         }
+        IpcConfig i = IpcConfig.DEFAULTS;
+        long unread = ipc.whole("max_unread_mib", 1, 1024, i.maxUnreadBytes() / IpcConfig.MIB);
+        long unreadTotal = ipc.whole("max_unread_total_mib", 1, 4096, i.maxUnreadTotalBytes() / IpcConfig.MIB);
+        if (unreadTotal < unread) {
+            throw ipc.invalid("max_unread_total_mib", "must be at least max_unread_mib (" + unread + ")", unreadTotal);
+        }
+        // One request of the largest size (a 16 MiB binary frame) must fit, or no client could send one.
+        long unfinished = ipc.whole("max_unfinished_requests_mib", 16, 4096, i.maxUnfinishedRequestBytes() / IpcConfig.MIB);
         return new WokConfig(new UpstreamConfig(url, token, tokenFile, retryPolicy, new HeartbeatPolicy(interval, timeout)),
                 daemon.bool("autostart", true),
-                new StoreConfig(store.whole("max_pending", 1, 1_000_000_000L, StoreConfig.DEFAULTS.maxPending())));
+                new StoreConfig(store.whole("max_pending", 1, 1_000_000_000L, StoreConfig.DEFAULTS.maxPending())),
+                new IpcConfig(unread * IpcConfig.MIB, unreadTotal * IpcConfig.MIB, unfinished * IpcConfig.MIB));
     }
 
     private static URI upstreamUri(String text, String where) throws ConfigException {

@@ -168,4 +168,21 @@ class ConfigLoaderTest {
         Files.writeString(file, "[upstream]\nurll = 1\n");
         assertThatThrownBy(() -> ConfigLoader.load(file, Map.of())).hasMessageContaining(file.toString());
     }
+
+    @Test
+    void ipc_budgets_are_read_in_mebibytes_and_checked_against_each_other() throws Exception {
+        WokConfig config = ConfigLoader.parse("[ipc]\nmax_unread_mib = 4\nmax_unread_total_mib = 16\n"
+                + "max_unfinished_requests_mib = 32\n", "c.toml", Map.of(), Path.of("/home/u"));
+        assertThat(config.ipc()).isEqualTo(new IpcConfig(4L << 20, 16L << 20, 32L << 20));
+        assertThat(ConfigLoader.parse("", "c.toml", Map.of(), Path.of("/home/u")).ipc()).isEqualTo(IpcConfig.DEFAULTS);
+
+        assertThatThrownBy(() -> ConfigLoader.parse("[ipc]\nmax_unread_mib = 16\nmax_unread_total_mib = 8\n", "c.toml",
+                Map.of(), Path.of("/home/u"))).isInstanceOf(ConfigException.class)
+                .hasMessage("config c.toml: ipc.max_unread_total_mib must be at least max_unread_mib (16), got 8");
+        assertThatThrownBy(() -> ConfigLoader.parse("[ipc]\nmax_unfinished_requests_mib = 8\n", "c.toml", Map.of(),
+                Path.of("/home/u"))).isInstanceOf(ConfigException.class)
+                .hasMessageContaining("ipc.max_unfinished_requests_mib must be a whole number from 16 to 4096, got 8");
+        assertThatThrownBy(() -> ConfigLoader.parse("[ipc]\nmax_unread = 8\n", "c.toml", Map.of(), Path.of("/home/u")))
+                .isInstanceOf(ConfigException.class).hasMessageContaining("unknown key 'ipc.max_unread'");
+    }
 }
