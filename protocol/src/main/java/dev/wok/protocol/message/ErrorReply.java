@@ -17,7 +17,7 @@ public record ErrorReply(JsonNode id, int code, String message, ObjectNode data)
     public ErrorReply {
         id = id == null ? NullNode.getInstance() : id;
         Objects.requireNonNull(message, "message");
-        data = data == null ? Json.object() : data.deepCopy();
+        data = data == null ? Json.object() : data;
     }
 
     public static ErrorReply of(JsonNode id, ErrorCode code, String message) {

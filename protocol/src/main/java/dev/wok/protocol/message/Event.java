@@ -14,7 +14,7 @@ public record Event(JsonNode id, ObjectNode body) implements Message {
 
     public Event {
         id = id == null ? NullNode.getInstance() : id;
-        body = body == null ? Json.object() : body.deepCopy();
+        body = body == null ? Json.object() : body;
     }
 
 }

@@ -11,7 +11,7 @@ public record Request(JsonNode id, String method, ObjectNode params) implements 
     public Request {
         id = id == null ? NullNode.getInstance() : id;
         Objects.requireNonNull(method, "method");
-        params = params == null ? Json.object() : params.deepCopy();
+        params = params == null ? Json.object() : params;
     }
 
 }

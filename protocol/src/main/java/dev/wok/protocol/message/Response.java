@@ -7,7 +7,7 @@ import com.fasterxml.jackson.databind.node.NullNode;
 public record Response(JsonNode id, JsonNode result) implements Message {
     public Response {
         id = id == null ? NullNode.getInstance() : id;
-        result = result == null ? NullNode.getInstance() : result.deepCopy();
+        result = result == null ? NullNode.getInstance() : result;
     }
 
 }
