@@ -326,6 +326,35 @@ class LaunchersTest {
     }
 
     @Test
+    void wokd_trims_the_native_heap_every_minute_on_the_jdks_that_can() throws Exception {
+        assumeThat(linux()).isTrue();
+        for (String version : List.of("17.0.8", "17.0.9")) {
+            // A JDK of that version whose java records its arguments, then runs the real one.
+            Path jdk = home.resolve("jdk-" + version);
+            Files.createDirectories(jdk.resolve("bin"));
+            Files.writeString(jdk.resolve("release"), "JAVA_VERSION=\"" + version + "\"\n");
+            Path arguments = home.resolve("arguments-" + version);
+            Path java = jdk.resolve("bin/java");
+            Files.writeString(java, "#!/bin/sh\necho \"$*\" >> " + arguments + "\nexec "
+                    + ProcessHandle.current().info().command().orElseThrow() + " \"$@\"\n");
+            Files.setPosixFilePermissions(java, PosixFilePermissions.fromString("rwxr-xr-x"));
+
+            Result start = run(scripts.resolve("wokd"), Map.of("WOK_JAVA", java.toString(), "WOK_NO_CACHE", "1"), "start");
+            assertThat(start.exit).as(start.output).isZero();
+            daemons.pid(home);
+            assertThat(run(scripts.resolve("wokd"), Map.of("WOK_JAVA", java.toString(), "WOK_NO_CACHE", "1"), "stop").exit).isZero();
+
+            String daemonLine = Files.readAllLines(arguments).stream().filter(line -> line.contains("WokdMain"))
+                    .findFirst().orElseThrow();
+            if (version.equals("17.0.8")) {
+                assertThat(daemonLine).as("17.0.8 has no such flag, and would refuse to start").doesNotContain("TrimNativeHeapInterval");
+            } else {
+                assertThat(daemonLine).contains("-XX:TrimNativeHeapInterval=60000");
+            }
+        }
+    }
+
+    @Test
     void on_jdk_22_and_later_the_daemon_starts_without_native_access_warnings() throws Exception {
         Path jdk25 = Path.of("/usr/lib/jvm/temurin-25-jdk-amd64/bin/java");
         assumeThat(jdk25).as("a JDK 22+ is installed").exists();
