@@ -4,7 +4,6 @@ import com.github.dockerjava.api.DockerClient;
 import com.github.dockerjava.api.exception.NotFoundException;
 import java.io.File;
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -40,6 +39,9 @@ final class SystemdImage {
         if (find("tar").isEmpty()) {
             return Optional.of("tar is not installed");
         }
+        if (find("docker").isEmpty()) {
+            return Optional.of("the docker command is not installed (Debian package docker.io), which imports the image");
+        }
         return Optional.empty();
     }
 
@@ -53,10 +55,10 @@ final class SystemdImage {
     }
 
     /**
-     * Makes {@link #TAG} in the engine unless it is there already; says what it did on {@code log}.
+     * Makes {@link #TAG} in the engine at {@code dockerHost} unless it is there already; says what it did on {@code log}.
      * Throws with debootstrap's own output when the build fails.
      */
-    static void ensure(DockerClient docker, StringBuilder log) throws IOException, InterruptedException {
+    static void ensure(DockerClient docker, String dockerHost, StringBuilder log) throws IOException, InterruptedException {
         if (present(docker)) {
             log.append("image ").append(TAG).append(": present, reused\n");
             return;
@@ -84,7 +86,7 @@ final class SystemdImage {
                         + (Files.exists(own) ? "\n--- " + own + " ---\n" + tail(own, 30) : ""));
             }
             long bootstrapped = System.nanoTime();
-            importRootfs(docker, rootfs);
+            importRootfs(dockerHost, rootfs, work);
             log.append(String.format("image %s: built with debootstrap from %s in %d s, imported in %d s%n", TAG, mirror,
                     TimeUnit.NANOSECONDS.toSeconds(bootstrapped - started), TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - bootstrapped)));
         } finally {
@@ -94,29 +96,30 @@ final class SystemdImage {
     }
 
     /**
-     * {@code tar -c | docker import}, then a commit that gives the image its command and environment
-     * ({@code docker import --change}, which the engine API's import does not take).
+     * {@code tar -c | docker import --change ...}, with the docker CLI pointed at the engine Testcontainers
+     * uses. docker-java's import (3.7.1, against Docker 20.10) failed here with the engine reporting
+     * "ApplyLayer ... unexpected EOF", a truncated upload; and it takes no --change.
      */
-    private static void importRootfs(DockerClient docker, Path rootfs) throws IOException, InterruptedException {
-        String importRepository = "wok-systemd-test-import";
-        String importTag = String.valueOf(ProcessHandle.current().pid());
-        Process tar = new ProcessBuilder("tar", "-C", rootfs.toString(), "--numeric-owner", "-c", ".")
-                .redirectError(ProcessBuilder.Redirect.INHERIT).start();
-        try (InputStream stream = tar.getInputStream()) {
-            docker.createImageCmd(importRepository, stream).withTag(importTag).exec();
-        }
-        if (tar.waitFor() != 0) {
-            throw new IOException("tar of " + rootfs + " exited " + tar.exitValue());
-        }
-        String container = docker.createContainerCmd(importRepository + ":" + importTag).withCmd("/sbin/init").exec().getId();
-        try {
-            String[] tag = TAG.split(":", 2);
-            docker.commitCmd(container).withRepository(tag[0]).withTag(tag[1]).withCmd("/sbin/init")
-                    .withEnv("container=docker").withMessage("debootstrap --variant=minbase --include=" + PACKAGES + " " + SUITE)
-                    .exec();
-        } finally {
-            docker.removeContainerCmd(container).withForce(true).exec();
-            docker.removeImageCmd(importRepository + ":" + importTag).exec();
+    private static void importRootfs(String dockerHost, Path rootfs, Path work) throws IOException, InterruptedException {
+        Path out = work.resolve("import.out");
+        ProcessBuilder tar = new ProcessBuilder("tar", "-C", rootfs.toString(), "--numeric-owner", "-c", ".")
+                .redirectError(ProcessBuilder.Redirect.appendTo(out.toFile()));
+        ProcessBuilder dockerImport = new ProcessBuilder(find("docker").orElseThrow().toString(), "import",
+                "--change", "CMD [\"/sbin/init\"]", "--change", "ENV container=docker",
+                "--message", "debootstrap --variant=minbase --include=" + PACKAGES + " " + SUITE, "-", TAG)
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(out.toFile()));
+        dockerImport.environment().put("DOCKER_HOST", dockerHost);
+        dockerImport.environment().remove("DOCKER_CONTEXT");
+        List<Process> pipeline = ProcessBuilder.startPipeline(List.of(tar, dockerImport));
+        for (Process process : pipeline) {
+            if (!process.waitFor(BUILD_TIMEOUT.toSeconds(), TimeUnit.SECONDS)) {
+                pipeline.forEach(Process::destroyForcibly);
+                throw new IOException("tar | docker import did not finish within " + BUILD_TIMEOUT + ":\n" + tail(out, 30));
+            }
+            if (process.exitValue() != 0) {
+                throw new IOException(String.join(" ", process.info().commandLine().orElse("tar | docker import"))
+                        + " exited " + process.exitValue() + ":\n" + tail(out, 30));
+            }
         }
     }
 

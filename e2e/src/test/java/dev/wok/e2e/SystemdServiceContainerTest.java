@@ -5,6 +5,9 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import com.github.dockerjava.api.model.AccessMode;
+import com.github.dockerjava.api.model.Bind;
+import com.github.dockerjava.api.model.Volume;
 import dev.wok.protocol.Json;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -23,7 +26,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opentest4j.TestAbortedException;
 import org.testcontainers.DockerClientFactory;
-import org.testcontainers.containers.BindMode;
 import org.testcontainers.containers.Container.ExecResult;
 import org.testcontainers.containers.GenericContainer;
 import org.testcontainers.utility.DockerImageName;
@@ -52,7 +54,7 @@ class SystemdServiceContainerTest {
 
     @BeforeAll
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
-    static void bootSystemdAndInstallWok() throws Exception {
+    static void bootSystemdAndInstallWok() throws Throwable {
         Path root = Path.of(System.getProperty("wok.repo.root", "..")).toAbsolutePath().normalize();
         for (String module : List.of("cli", "daemon", "relay")) {
             assumeThat(root.resolve(module + "/target/wok-" + module + ".jar")).as("packaged jars (run 'verify', not 'test')").exists();
@@ -66,27 +68,33 @@ class SystemdServiceContainerTest {
             assumeThat(why).as("the image %s is not in the engine and cannot be built here: %s", SystemdImage.TAG,
                     why.orElse("")).isEmpty();
         }
-        SystemdImage.ensure(docker, setupLog);
+        SystemdImage.ensure(docker, DockerClientFactory.instance().getTransportConfig().getDockerHost().toString(), setupLog);
 
+        List<Bind> binds = new ArrayList<>();
+        binds.add(readOnly(Path.of("/sys/fs/cgroup"), "/sys/fs/cgroup"));
+        // What install.sh copies, where it looks for it (scripts/.., the modules' target/).
+        binds.add(readOnly(root.resolve("scripts"), SOURCE + "/scripts"));
+        for (String module : List.of("cli", "daemon", "relay")) {
+            binds.add(readOnly(root.resolve(module + "/target"), SOURCE + "/" + module + "/target"));
+        }
+        for (Path jdk : hostJdkPaths()) {
+            binds.add(readOnly(jdk, jdk.toString()));
+        }
+        // Binds go straight into the container's HostConfig: Testcontainers' withFileSystemBind first checks
+        // that files can be mounted by running an alpine image, which cannot be pulled here.
         GenericContainer<?> booting = new GenericContainer<>(DockerImageName.parse(SystemdImage.TAG))
                 .withCommand("/sbin/init")
                 .withEnv("container", "docker")
                 .withNetworkMode("none")
                 .withTmpFs(Map.of("/run", "rw,exec,mode=755", "/run/lock", "rw", "/tmp", "rw,exec,mode=1777"))
-                .withFileSystemBind("/sys/fs/cgroup", "/sys/fs/cgroup", BindMode.READ_ONLY)
-                // What install.sh copies, where it looks for it (scripts/.., the modules' target/).
-                .withFileSystemBind(root.resolve("scripts").toString(), SOURCE + "/scripts", BindMode.READ_ONLY)
-                .withFileSystemBind(root.resolve("cli/target").toString(), SOURCE + "/cli/target", BindMode.READ_ONLY)
-                .withFileSystemBind(root.resolve("daemon/target").toString(), SOURCE + "/daemon/target", BindMode.READ_ONLY)
-                .withFileSystemBind(root.resolve("relay/target").toString(), SOURCE + "/relay/target", BindMode.READ_ONLY);
-        for (Path jdk : hostJdkPaths()) {
-            booting.withFileSystemBind(jdk.toString(), jdk.toString(), BindMode.READ_ONLY);
-        }
+                .withCreateContainerCmdModifier(create -> create.getHostConfig().withBinds(binds));
         container = booting;
+        long starting = System.nanoTime();
         container.start();
         try {
             await("systemd booted").atMost(WAIT).pollInterval(Duration.ofMillis(250)).until(
                     () -> run("systemctl", "is-system-running").getStdout().strip(), s -> s.equals("running") || s.equals("degraded"));
+            setupLog.append("container started and systemd running in ").append(seconds(starting)).append(" s\n");
             exec(List.of("useradd", "--create-home", "--shell", "/bin/sh", USER));
             uid = Integer.parseInt(exec(List.of("id", "-u", USER)).getStdout().strip());
             exec(List.of("loginctl", "enable-linger", USER));
@@ -98,7 +106,7 @@ class SystemdServiceContainerTest {
             // As the user, in their home, the way the README says: sh scripts/install.sh --service.
             ExecResult install = asUser("sh", "-c", "cd && sh " + SOURCE + "/scripts/install.sh --service");
             setupLog.append("install.sh --service (exit ").append(install.getExitCode()).append(", ")
-                    .append(TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - installing)).append(" s):\n")
+                    .append(seconds(installing)).append(" s):\n")
                     .append(install.getStdout()).append(install.getStderr());
             assertThat(install.getExitCode()).as("install.sh --service:\n%s%s", install.getStdout(), install.getStderr()).isZero();
         } catch (Throwable e) {
@@ -117,7 +125,8 @@ class SystemdServiceContainerTest {
 
     @Test
     @Timeout(value = 4, unit = TimeUnit.MINUTES)
-    void the_service_is_socket_activated_keeps_its_state_across_a_restart_and_comes_back_after_kill_9() throws Exception {
+    void the_service_is_socket_activated_keeps_its_state_across_a_restart_and_comes_back_after_kill_9() throws Throwable {
+        long started = System.nanoTime();
         try {
             socketListensAndNoWokdRunsYet();
             long first = firstPingStartsWokdThroughTheSocket();
@@ -125,6 +134,7 @@ class SystemdServiceContainerTest {
             long restarted = restartKeepsTheState(first, op);
             killedWokdIsRestartedBySystemd(restarted, op);
             theInstallIsHealthy();
+            System.out.println("socket activation, restart and kill -9 checked in " + seconds(started) + " s");
         } catch (Throwable e) {
             throw withContainerOutput(e);
         }
@@ -283,6 +293,14 @@ class SystemdServiceContainerTest {
             out.append("\n(could not read the container's state: ").append(e).append(")");
         }
         return new AssertionError(out.toString(), failure);
+    }
+
+    private static long seconds(long sinceNanos) {
+        return TimeUnit.NANOSECONDS.toSeconds(System.nanoTime() - sinceNanos);
+    }
+
+    private static Bind readOnly(Path host, String inContainer) {
+        return new Bind(host.toString(), new Volume(inContainer), AccessMode.ro);
     }
 
     private static boolean dockerAvailable() {
