@@ -10,7 +10,8 @@
 #   sh scripts/dev/docker-engine.sh stop     stops the engine this script started, by the pid in its pidfile
 # State: ${WOK_DOCKER_ROOT:-/var/tmp/wok-docker} (images, containers, dockerd.log, dockerd.pid, docker.sock).
 # When dockerd or debootstrap is missing and this runs as root, installs Debian's docker.io and debootstrap.
-# Typical use:  eval "$(sh scripts/dev/docker-engine.sh start)" && ./mvnw -B -ntp verify -pl e2e -am
+# Typical use:  eval "$(sh scripts/dev/docker-engine.sh start)"
+#   ./mvnw -B -ntp verify -pl e2e -am -Dtest=SystemdServiceContainerTest -Dsurefire.failIfNoSpecifiedTests=false
 set -eu
 
 root=${WOK_DOCKER_ROOT:-/var/tmp/wok-docker}
@@ -43,10 +44,16 @@ print_env() { # $1: a DOCKER_HOST
     echo "export TESTCONTAINERS_HOST_OVERRIDE=localhost"
 }
 
+running() { # whether process $1 exists and is not a zombie waiting to be reaped
+    [ -r "/proc/$1/stat" ] || return 1
+    state=$(sed 's/^.*) \([A-Za-z]\).*/\1/' "/proc/$1/stat" 2>/dev/null) || return 1
+    [ -n "$state" ] && [ "$state" != Z ] && [ "$state" != X ]
+}
+
 our_pid() { # prints the pid of the dockerd this script started, if it still runs
     [ -f "$pidfile" ] || return 1
     pid=$(cat "$pidfile" 2>/dev/null) || return 1
-    [ -n "$pid" ] && kill -0 "$pid" 2>/dev/null || return 1
+    [ -n "$pid" ] && running "$pid" || return 1
     # A stale pidfile whose number was reused by another process is not ours.
     case $(cat "/proc/$pid/comm" 2>/dev/null) in dockerd) echo "$pid" ;; *) return 1 ;; esac
 }
@@ -92,7 +99,7 @@ start() {
     i=0
     while ! answers "unix://$sock"; do
         i=$((i + 1))
-        if ! kill -0 "$launched" 2>/dev/null; then
+        if ! running "$launched"; then
             say "dockerd exited before it answered; the end of $log:"
             tail -n 20 "$log" >&2
             return 1
@@ -117,7 +124,7 @@ stop() {
     fi
     kill -TERM "$pid"
     i=0
-    while kill -0 "$pid" 2>/dev/null; do
+    while running "$pid"; do
         i=$((i + 1))
         if [ "$i" -ge 60 ]; then
             say "dockerd (pid $pid) still runs 30 s after SIGTERM; killing it"
@@ -134,5 +141,5 @@ case ${1:-} in
     stop) stop ;;
     env) host=$(reachable) || { say "no engine answers"; exit 1; }; print_env "$host" ;;
     status) host=$(reachable) || { say "no engine answers"; exit 1; }; say "an engine answers at $host" ;;
-    *) sed -n '2,13p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
+    *) sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//' >&2; exit 2 ;;
 esac
