@@ -1,7 +1,7 @@
 package dev.wok.e2e;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assumptions.assumeThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
@@ -22,6 +22,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.opentest4j.TestAbortedException;
@@ -49,6 +50,7 @@ class SystemdServiceContainerTest {
 
     private static GenericContainer<?> container;
     private static int uid;
+    private static Optional<String> whyNotHere = Optional.empty();
     private static Path javaHome;
     private static final StringBuilder setupLog = new StringBuilder();
 
@@ -56,18 +58,12 @@ class SystemdServiceContainerTest {
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     static void bootSystemdAndInstallWok() throws Throwable {
         Path root = Path.of(System.getProperty("wok.repo.root", "..")).toAbsolutePath().normalize();
-        for (String module : List.of("cli", "daemon", "relay")) {
-            assumeThat(root.resolve(module + "/target/wok-" + module + ".jar")).as("packaged jars (run 'verify', not 'test')").exists();
+        whyNotHere = whyNotHere(root);
+        if (whyNotHere.isPresent()) {
+            System.out.println("skipped: " + whyNotHere.get());
+            return;
         }
-        assumeThat(dockerAvailable()).as("no Docker engine reachable (DOCKER_HOST=%s): the service is not tested in a"
-                + " container; start one with 'eval \"$(sh scripts/dev/docker-engine.sh start)\"' (.ci/run does)",
-                System.getenv("DOCKER_HOST")).isTrue();
         var docker = DockerClientFactory.instance().client();
-        if (!SystemdImage.present(docker)) {
-            Optional<String> why = SystemdImage.whyNoBuild();
-            assumeThat(why).as("the image %s is not in the engine and cannot be built here: %s", SystemdImage.TAG,
-                    why.orElse("")).isEmpty();
-        }
         SystemdImage.ensure(docker, DockerClientFactory.instance().getTransportConfig().getDockerHost().toString(), setupLog);
 
         List<Bind> binds = new ArrayList<>();
@@ -114,6 +110,31 @@ class SystemdServiceContainerTest {
         } finally {
             System.out.println(setupLog);
         }
+    }
+
+    /** Why the test cannot run on this machine; a skip (JUnit assumption) with that reason, not a failure. */
+    private static Optional<String> whyNotHere(Path root) {
+        for (String module : List.of("cli", "daemon", "relay")) {
+            if (!Files.isRegularFile(root.resolve(module + "/target/wok-" + module + ".jar"))) {
+                return Optional.of("no packaged jars in " + root + "/" + module + "/target (run 'verify', not 'test')");
+            }
+        }
+        if (!dockerAvailable()) {
+            return Optional.of("no Docker engine reachable (DOCKER_HOST=" + System.getenv("DOCKER_HOST") + "): the service is"
+                    + " not tested in a container; start one with 'eval \"$(sh scripts/dev/docker-engine.sh start)\"' (.ci/run does)");
+        }
+        if (!SystemdImage.present(DockerClientFactory.instance().client())) {
+            Optional<String> why = SystemdImage.whyNoBuild();
+            if (why.isPresent()) {
+                return Optional.of("the image " + SystemdImage.TAG + " is not in the engine and cannot be built here: " + why.get());
+            }
+        }
+        return Optional.empty();
+    }
+
+    @BeforeEach
+    void runsHere() {
+        assumeTrue(whyNotHere.isEmpty(), () -> whyNotHere.orElseThrow());
     }
 
     @AfterAll
