@@ -217,15 +217,18 @@ class SystemdServiceContainerTest {
     }
 
     /**
-     * The last check of the installed service, as a user would make it. Issue 8 also wants
-     * {@code wok doctor} passing here: add its call (exit code 0, no failed check) to this method once
-     * that command exists.
+     * What a user runs to ask whether all is well: {@code wok doctor} passes (exit 0, no failed check), and it
+     * found the service as installed and the wokd that systemd runs.
      */
     private void theInstallIsHealthy() throws Exception {
         assertThat(asUser("systemctl", "--user", "is-active", "wokd.socket", "wokd.service").getStdout().lines())
                 .containsExactly("active", "active");
         assertThat(asUser("systemctl", "--user", "is-failed", "wokd.service").getExitCode()).as("wokd.service failed").isNotZero();
         assertPings();
+        ExecResult doctor = asUser("wok", "doctor");
+        assertThat(doctor.getExitCode()).as("wok doctor:%n%s%s", doctor.getStdout(), doctor.getStderr()).isZero();
+        assertThat(doctor.getStdout()).contains("✓ service unit: wokd.socket active, wokd.service active")
+                .contains("✓ wokd: running (pid " + mainPid() + ", version").doesNotContain("✗");
     }
 
     // --- helpers ---
