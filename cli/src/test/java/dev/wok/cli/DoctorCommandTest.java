@@ -14,8 +14,6 @@ import dev.wok.protocol.message.Request;
 import dev.wok.protocol.message.Response;
 import dev.wok.protocol.paths.Platform;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.StandardProtocolFamily;
@@ -35,7 +33,6 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code wok doctor} in-process, on a temporary WOK_HOME, each failure provoked the way a user meets it: a bad
@@ -72,8 +69,8 @@ class DoctorCommandTest {
     void a_fresh_home_without_daemon_or_upstream_passes_and_says_so() {
         Run run = doctor();
 
-        assertThat(run.exit).as(run.out).isZero();
-        assertThat(run.out).contains("✓ socket path: " + home.resolve("wokd.sock"))
+        assertThat(run.exit()).as(run.out()).isZero();
+        assertThat(run.out()).contains("✓ socket path: " + home.resolve("wokd.sock"))
                 .contains("✓ config.toml: " + home.resolve("config.toml") + " absent, so all defaults")
                 .contains("✓ wokd: not running; the next wok command starts it")
                 .contains("– every step: no upstream configured")
@@ -87,8 +84,8 @@ class DoctorCommandTest {
 
         Run run = doctor("--json");
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        JsonNode report = Json.mapper().readTree(run.out);
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        JsonNode report = Json.mapper().readTree(run.out());
         assertThat(report.path("ok").asBoolean(true)).isFalse();
         assertThat(report.path("checks")).allSatisfy(check -> {
             assertThat(check.path("group").asText()).isIn("files", "config", "daemon", "upstream", "service");
@@ -107,8 +104,8 @@ class DoctorCommandTest {
 
         Run run = doctor();
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✗ socket path: socket path is ").contains("-byte limit")
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✗ socket path: socket path is ").contains("-byte limit")
                 .contains("fix: set WOK_SOCKET (or WOK_HOME) to a shorter path")
                 .contains("– wokd: the socket path is too long to connect to");
     }
@@ -119,8 +116,8 @@ class DoctorCommandTest {
 
         Run run = doctor();
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✗ socket directory: socket directory " + home + " is writable by its group")
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✗ socket directory: socket directory " + home + " is writable by its group")
                 .contains("✗ state directory: state directory " + home + " is writable by its group")
                 .contains("fix: make it a directory of your own that only you can write (chmod 700 " + home + ")");
     }
@@ -133,8 +130,8 @@ class DoctorCommandTest {
 
         Run run = doctor();
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✗ token: token file " + token + " is readable by others")
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✗ token: token file " + token + " is readable by others")
                 .contains("fix: put the token in " + token + " and make it yours alone (chmod 600 " + token + ")")
                 .contains("– every step: the token could not be read");
     }
@@ -145,8 +142,8 @@ class DoctorCommandTest {
 
         Run run = doctor();
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✗ wokd: not running, and [daemon] autostart is off in " + home.resolve("config.toml"))
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✗ wokd: not running, and [daemon] autostart is off in " + home.resolve("config.toml"))
                 .contains("fix: start it: wokd start");
     }
 
@@ -156,8 +153,8 @@ class DoctorCommandTest {
 
         Run run = doctor();
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✗ wokd: wokd 0.0.1 (protocol " + WokVersion.PROTOCOL + ", pid 4242) runs, but this wok is "
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✗ wokd: wokd 0.0.1 (protocol " + WokVersion.PROTOCOL + ", pid 4242) runs, but this wok is "
                 + WokVersion.version()).contains("fix: run the wokd that came with this wok: wokd restart");
     }
 
@@ -167,8 +164,8 @@ class DoctorCommandTest {
 
         Run run = doctor();
 
-        assertThat(run.exit).as(run.out).isZero();
-        assertThat(run.out).containsPattern("✓ wokd: running \\(pid 4242, version " + WokVersion.version().replace(".", "\\.")
+        assertThat(run.exit()).as(run.out()).isZero();
+        assertThat(run.out()).containsPattern("✓ wokd: running \\(pid 4242, version " + WokVersion.version().replace(".", "\\.")
                 + "\\), answered in [0-9.]+ ms").contains("✓ wokd's upstream: none: wokd keeps everything local");
     }
 
@@ -178,8 +175,8 @@ class DoctorCommandTest {
 
         Run run = doctor("--timeout", "300ms");
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✗ wokd: wokd does not answer on " + home.resolve("wokd.sock") + " within 300 ms")
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✗ wokd: wokd does not answer on " + home.resolve("wokd.sock") + " within 300 ms")
                 .contains("fix: restart it: wokd restart (its log: wokd logs -n 50)")
                 .contains("– wokd's upstream: wokd was not reached");
     }
@@ -190,8 +187,8 @@ class DoctorCommandTest {
 
         Run run = doctor();
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✗ name lookup: cannot resolve wok-doctor-test.invalid")
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✗ name lookup: cannot resolve wok-doctor-test.invalid")
                 .contains("fix: check the host in upstream.url").contains("– TCP: the name did not resolve")
                 .contains("– token accepted: the name did not resolve");
     }
@@ -206,8 +203,8 @@ class DoctorCommandTest {
 
         Run run = doctor();
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✓ name lookup: 127.0.0.1 is 127.0.0.1")
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✓ name lookup: 127.0.0.1 is 127.0.0.1")
                 .contains("✗ TCP: cannot connect to 127.0.0.1 port " + port + " (127.0.0.1: connection refused)")
                 .contains("fix: nothing listens there: start the upstream (for a local one: wok-relay --bind 127.0.0.1:" + port)
                 .contains("– WebSocket upgrade: no TCP connection");
@@ -220,8 +217,8 @@ class DoctorCommandTest {
 
         Run run = doctor();
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✓ TCP: connected to 127.0.0.1 port " + port)
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✓ TCP: connected to 127.0.0.1 port " + port)
                 .contains("✗ TLS: TLS with 127.0.0.1 port " + port + " failed")
                 .contains("fix: the server does not speak TLS on this port: use ws://")
                 .contains("– WebSocket upgrade: TLS failed");
@@ -234,8 +231,8 @@ class DoctorCommandTest {
 
         Run run = doctor();
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("– TLS: ws:// is not encrypted")
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("– TLS: ws:// is not encrypted")
                 .contains("✗ WebSocket upgrade: the upstream answered HTTP 404 to the upgrade at /sync: no WebSocket endpoint there")
                 .contains("fix: fix the path in upstream.url (wok-relay serves /sync)")
                 .contains("– token accepted: no upgrade");
@@ -250,8 +247,8 @@ class DoctorCommandTest {
 
         Run run = doctor();
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✓ token: read from " + token)
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✓ token: read from " + token)
                 .contains("✓ WebSocket upgrade: the upstream answers at /sync and asks for credentials")
                 .contains("✗ token accepted: the upstream refused the token (HTTP 401)")
                 .contains("fix: put the right token in upstream.token_file (or WOK_UPSTREAM_TOKEN), then: wok connect");
@@ -265,8 +262,8 @@ class DoctorCommandTest {
 
         Run run = doctor();
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✓ token: none set, so the upstream must not require one")
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✓ token: none set, so the upstream must not require one")
                 .contains("✗ token accepted: the upstream wants a token (HTTP 401) and none is set")
                 .contains("fix: set upstream.token_file in config.toml");
     }
@@ -275,8 +272,8 @@ class DoctorCommandTest {
     void a_zero_timeout_is_a_usage_error() {
         Run run = doctor("--timeout", "0s");
 
-        assertThat(run.exit).isEqualTo(ExitCodes.USAGE);
-        assertThat(run.err).contains("--timeout must be more than 0");
+        assertThat(run.exit()).isEqualTo(ExitCodes.USAGE);
+        assertThat(run.err()).contains("--timeout must be more than 0");
     }
 
     private final List<String> authorizations = new ArrayList<>();
@@ -413,14 +410,6 @@ class DoctorCommandTest {
         String[] args = new String[options.length + 1];
         args[0] = "doctor";
         System.arraycopy(options, 0, args, 1, options.length);
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = WokMain.commandLine(CliContext.forTests(env), args);
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exit = commandLine.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        return Run.wok(CliContext.forTests(env), args);
     }
-
-    private record Run(int exit, String out, String err) {}
 }

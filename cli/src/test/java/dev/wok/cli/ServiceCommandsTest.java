@@ -5,8 +5,6 @@ import static org.assertj.core.api.Assumptions.assumeThat;
 
 import dev.wok.protocol.paths.Platform;
 import java.io.IOException;
-import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
@@ -17,7 +15,6 @@ import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
-import picocli.CommandLine;
 
 /**
  * {@code wokd install-service} / {@code uninstall-service} on Linux, against a temporary XDG_CONFIG_HOME
@@ -59,7 +56,7 @@ class ServiceCommandsTest {
     void install_now_writes_both_units_with_the_launcher_and_wok_home_then_reloads_and_enables_the_socket() throws Exception {
         Run run = wokd("install-service", "--now");
 
-        assertThat(run.exit).as(run.err).isZero();
+        assertThat(run.exit()).as(run.err()).isZero();
         String service = Files.readString(unitDir.resolve("wokd.service"));
         assertThat(service).contains("ExecStart=" + launcher + " run\n")
                 .contains("Environment=\"WOK_HOME=" + wokHome + "\"\n")
@@ -68,7 +65,7 @@ class ServiceCommandsTest {
         assertThat(Files.readString(unitDir.resolve("wokd.socket"))).contains("ListenStream=" + wokHome.resolve("wokd.sock") + "\n");
         assertThat(calls()).containsExactly("--user show-environment", "--user daemon-reload",
                 "--user enable --now wokd.socket");
-        assertThat(run.out).contains("wrote " + unitDir.resolve("wokd.service") + "\n")
+        assertThat(run.out()).contains("wrote " + unitDir.resolve("wokd.service") + "\n")
                 .contains("wrote " + unitDir.resolve("wokd.socket") + "\n")
                 .contains("ran systemctl --user daemon-reload\n")
                 .contains("ran systemctl --user enable --now wokd.socket\n");
@@ -80,9 +77,9 @@ class ServiceCommandsTest {
 
         Run run = wokd("install-service");
 
-        assertThat(run.exit).as(run.err).isZero();
+        assertThat(run.exit()).as(run.err()).isZero();
         assertThat(calls()).containsExactly("--user show-environment", "--user daemon-reload");
-        assertThat(run.out).contains("systemctl --user enable --now wokd.socket");
+        assertThat(run.out()).contains("systemctl --user enable --now wokd.socket");
         assertThat(Files.readString(unitDir.resolve("wokd.service"))).doesNotContain("Environment=");
         assertThat(Files.readString(unitDir.resolve("wokd.socket"))).contains("ListenStream=%t/wok/wokd.sock\n");
     }
@@ -93,8 +90,8 @@ class ServiceCommandsTest {
 
         Run run = wokd("install-service", "--now");
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.err).contains("no systemd user manager answers").contains("No medium found")
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.err()).contains("no systemd user manager answers").contains("No medium found")
                 .contains("loginctl enable-linger alice");
         assertThat(unitDir).doesNotExist();
         assertThat(calls()).containsExactly("--user show-environment");
@@ -106,24 +103,24 @@ class ServiceCommandsTest {
 
         Run run = wokd("install-service");
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.err).contains("systemctl is not on PATH").contains("wokd start");
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.err()).contains("systemctl is not on PATH").contains("wokd start");
         assertThat(unitDir).doesNotExist();
     }
 
     @Test
     void uninstall_disables_removes_and_reloads() throws Exception {
-        assertThat(wokd("install-service").exit).isZero();
+        assertThat(wokd("install-service").exit()).isZero();
         Files.delete(systemctlCalls);
 
         Run run = wokd("uninstall-service");
 
-        assertThat(run.exit).as(run.err).isZero();
+        assertThat(run.exit()).as(run.err()).isZero();
         assertThat(unitDir.resolve("wokd.service")).doesNotExist();
         assertThat(unitDir.resolve("wokd.socket")).doesNotExist();
         assertThat(calls()).containsExactly("--user show-environment", "--user disable --now wokd.socket wokd.service",
                 "--user daemon-reload");
-        assertThat(run.out).contains("ran systemctl --user disable --now wokd.socket wokd.service\n")
+        assertThat(run.out()).contains("ran systemctl --user disable --now wokd.socket wokd.service\n")
                 .contains("removed " + unitDir.resolve("wokd.service") + "\n");
     }
 
@@ -131,8 +128,8 @@ class ServiceCommandsTest {
     void uninstall_with_nothing_installed_says_so() throws Exception {
         Run run = wokd("uninstall-service");
 
-        assertThat(run.exit).isZero();
-        assertThat(run.out).contains("nothing to remove");
+        assertThat(run.exit()).isZero();
+        assertThat(run.out()).contains("nothing to remove");
         assertThat(systemctlCalls).doesNotExist();
     }
 
@@ -141,7 +138,7 @@ class ServiceCommandsTest {
         Path analyze = Path.of("/usr/bin/systemd-analyze");
         assumeThat(Files.isExecutable(analyze)).as("systemd-analyze (Debian package systemd) is not installed: not verified")
                 .isTrue();
-        assertThat(wokd("install-service").exit).isZero();
+        assertThat(wokd("install-service").exit()).isZero();
         Path runtime = Files.createDirectories(tmp.resolve("runtime"));
 
         ProcessBuilder verify = new ProcessBuilder(analyze.toString(), "--user", "verify",
@@ -157,81 +154,75 @@ class ServiceCommandsTest {
 
     @Test
     void doctor_passes_an_installed_service_whose_socket_is_active() throws Exception {
-        assertThat(wokd("install-service", "--now").exit).isZero();
+        assertThat(wokd("install-service", "--now").exit()).isZero();
 
         Run run = wok("doctor");
 
-        assertThat(run.out).contains("✓ service unit: wokd.socket active, wokd.service active (units in " + unitDir + ")");
+        assertThat(run.out()).contains("✓ service unit: wokd.socket active, wokd.service active (units in " + unitDir + ")");
     }
 
     @Test
     void doctor_fails_a_unit_whose_launcher_is_gone_and_says_to_reinstall() throws Exception {
-        assertThat(wokd("install-service", "--now").exit).isZero();
+        assertThat(wokd("install-service", "--now").exit()).isZero();
         Files.delete(launcher);
 
         Run run = wok("doctor");
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✗ service unit: " + unitDir.resolve("wokd.service") + " runs " + launcher
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✗ service unit: " + unitDir.resolve("wokd.service") + " runs " + launcher
                 + ", which does not exist (was wok moved or removed?)").contains("fix: reinstall the service from the wok you use");
     }
 
     @Test
     void doctor_reads_a_launcher_path_with_spaces_from_the_unit() throws Exception {
         launcher = executable(Files.createDirectories(tmp.resolve("my tools/lib/wok/bin")).resolve("wokd"), "#!/bin/sh\nexit 0\n");
-        assertThat(wokd("install-service", "--now").exit).isZero();
+        assertThat(wokd("install-service", "--now").exit()).isZero();
 
-        assertThat(wok("doctor").out).contains("✓ service unit: wokd.socket active");
+        assertThat(wok("doctor").out()).contains("✓ service unit: wokd.socket active");
         Files.delete(launcher);
-        assertThat(wok("doctor").out).contains(" runs " + launcher + ", which does not exist");
+        assertThat(wok("doctor").out()).contains(" runs " + launcher + ", which does not exist");
     }
 
     @Test
     void doctor_fails_a_failed_service_and_points_at_its_journal() throws Exception {
-        assertThat(wokd("install-service", "--now").exit).isZero();
+        assertThat(wokd("install-service", "--now").exit()).isZero();
         env.put("FAKE_SERVICE_STATE", "failed");
 
         Run run = wok("doctor");
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✗ service unit: wokd.service has failed")
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✗ service unit: wokd.service has failed")
                 .contains("fix: see why: journalctl --user -u wokd.service -n 50 (or: wokd logs); once fixed: systemctl --user"
                         + " reset-failed wokd.service && systemctl --user restart wokd.socket");
     }
 
     @Test
     void doctor_fails_an_inactive_socket_unit_with_enable_now() throws Exception {
-        assertThat(wokd("install-service").exit).isZero();
+        assertThat(wokd("install-service").exit()).isZero();
         env.put("FAKE_SOCKET_STATE", "inactive");
         env.put("FAKE_SERVICE_STATE", "inactive");
 
         Run run = wok("doctor");
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✗ service unit: wokd.socket is inactive, so a client's connection does not start wokd")
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✗ service unit: wokd.socket is inactive, so a client's connection does not start wokd")
                 .contains("fix: systemctl --user enable --now wokd.socket");
     }
 
     @Test
     void doctor_fails_installed_units_without_a_user_manager() throws Exception {
-        assertThat(wokd("install-service").exit).isZero();
+        assertThat(wokd("install-service").exit()).isZero();
         env.put("FAKE_NO_USER_MANAGER", "1");
 
         Run run = wok("doctor");
 
-        assertThat(run.exit).isEqualTo(ExitCodes.FAILURE);
-        assertThat(run.out).contains("✗ service unit: wokd's units are in " + unitDir + ", but no systemd user manager answers")
+        assertThat(run.exit()).isEqualTo(ExitCodes.FAILURE);
+        assertThat(run.out()).contains("✗ service unit: wokd's units are in " + unitDir + ", but no systemd user manager answers")
                 .contains("loginctl enable-linger alice");
     }
 
     private Run wok(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = WokMain.commandLine(CliContext.forTests(env), args);
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exit = commandLine.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        return Run.wok(CliContext.forTests(env), args);
     }
 
     private List<String> calls() throws IOException {
@@ -239,17 +230,8 @@ class ServiceCommandsTest {
     }
 
     private Run wokd(String... args) {
-        StringWriter out = new StringWriter();
-        StringWriter err = new StringWriter();
-        CommandLine commandLine = WokdClientMain.commandLine(CliContext.forTests(env).withDaemonCommand(
-                List.of(launcher.toString(), "run")), args);
-        commandLine.setOut(new PrintWriter(out, true));
-        commandLine.setErr(new PrintWriter(err, true));
-        int exit = commandLine.execute(args);
-        return new Run(exit, out.toString(), err.toString());
+        return Run.wokd(CliContext.forTests(env).withDaemonCommand(List.of(launcher.toString(), "run")), args);
     }
-
-    private record Run(int exit, String out, String err) {}
 
     private static Path executable(Path file, String text) throws IOException {
         Files.writeString(file, text);
