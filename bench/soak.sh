@@ -30,7 +30,9 @@ home_b=$out/home-b
 mkdir -p "$home_a" "$home_b"
 chmod 700 "$home_a" "$home_b"
 for home in "$home_a" "$home_b"; do
-    printf '[upstream]\nurl = "ws://127.0.0.1:%s/sync"\n' "$port" > "$home/config.toml"
+    # autostart off: a client still running when the soak ends must not start a daemon again after
+    # cleanup stopped it (one did: a wokd left running on home-a after a one-hour run).
+    printf '[upstream]\nurl = "ws://127.0.0.1:%s/sync"\n[daemon]\nautostart = false\n' "$port" > "$home/config.toml"
 done
 
 pids=
