@@ -1,6 +1,6 @@
 #!/bin/sh
 # Builds wok and runs its benchmarks; results go to stdout as Markdown tables for docs/BENCHMARKS.md.
-#   bench/run.sh [ipc|startup|upstream|sync|all] [seconds-per-load-run]
+#   bench/run.sh [ipc|encode|startup|upstream|sync|all] [seconds-per-load-run]
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -11,6 +11,9 @@ what=${1:-all}
 seconds=${2:-5}
 if [ "$what" = ipc ] || [ "$what" = all ]; then
     "$java" -XX:+UseSerialGC -Dwok.repo.root="$root" -cp "$cp" dev.wok.bench.IpcBench "$seconds"
+fi
+if [ "$what" = encode ] || [ "$what" = all ]; then
+    "$java" -XX:+UseSerialGC -cp "$cp" dev.wok.bench.EncodeBench "$seconds"
 fi
 if [ "$what" = upstream ] || [ "$what" = all ]; then
     "$java" -XX:+UseSerialGC -Dwok.repo.root="$root" -cp "$cp" dev.wok.bench.UpstreamBench "$seconds"
