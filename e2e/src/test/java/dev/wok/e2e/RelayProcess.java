@@ -55,7 +55,9 @@ final class RelayProcess implements AutoCloseable {
             return new RelayProcess(process, Integer.parseInt(m.group(1)), log);
         }
         process.destroyForcibly();
-        throw new IOException("wok-relay did not start: " + String.join(" | ", said.before()) + "; its log: " + tail(log));
+        String tail = tail(log);
+        Files.deleteIfExists(log);
+        throw new IOException("wok-relay did not start: " + String.join(" | ", said.before()) + "; its log: " + tail);
     }
 
     /** The end of the relay's log, for failure messages. */
@@ -89,9 +91,11 @@ final class RelayProcess implements AutoCloseable {
         new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).start().waitFor(10, TimeUnit.SECONDS);
     }
 
+    /** Stops the relay and removes its log, which sits beside its data directory (outside a test's @TempDir). */
     @Override
     public void close() throws Exception {
         signal("CONT");
         kill();
+        Files.deleteIfExists(log);
     }
 }
