@@ -153,8 +153,8 @@ public final class Delegation {
         }
     }
 
-    /** Negative when the daemon is older than this client: by protocol first, then version. */
-    private static int compare(JsonNode hello) {
+    /** Negative when the daemon is older than this client, positive when newer: by protocol first, then version. */
+    public static int compare(JsonNode hello) {
         int protocol = Integer.compare(hello.path("protocol").asInt(0), WokVersion.PROTOCOL);
         if (protocol != 0) {
             return protocol;

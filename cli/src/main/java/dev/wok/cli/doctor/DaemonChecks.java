@@ -1,8 +1,9 @@
 package dev.wok.cli.doctor;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.wok.cli.daemon.DaemonConnection;
 import dev.wok.cli.daemon.DaemonProcess;
+import dev.wok.cli.daemon.Delegation;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.Methods;
 import dev.wok.protocol.WokVersion;
@@ -44,15 +45,12 @@ final class DaemonChecks {
         DaemonStatus status;
         long begin = System.nanoTime();
         try (WokClient client = WokClient.connect(paths.socket(), timeout)) {
-            ObjectNode hello = Json.object();
-            hello.put("client", "wok doctor");
-            hello.put("version", WokVersion.version());
-            JsonNode answer = client.call(Methods.HELLO, hello, timeout);
+            JsonNode answer = DaemonConnection.hello(client, "wok doctor", timeout);
             double ms = (System.nanoTime() - begin) / 1e6;
             status = DaemonStatus.readFrom(client.call(Methods.STATUS, Json.object(), timeout));
             String version = answer.path("version").asText("?");
             int protocol = answer.path("protocol").asInt(0);
-            if (protocol != WokVersion.PROTOCOL || WokVersion.compare(version, WokVersion.version()) != 0) {
+            if (Delegation.compare(answer) != 0) {
                 checks.add(Check.fail(GROUP, "wokd", "wokd " + version + " (protocol " + protocol + ", pid " + status.pid()
                         + ") runs, but this wok is " + WokVersion.version() + " (protocol " + WokVersion.PROTOCOL + ")",
                         "run the wokd that came with this wok: wokd restart"));
