@@ -12,9 +12,6 @@ import dev.wok.protocol.message.Message;
 import dev.wok.protocol.message.MessageJson;
 import dev.wok.protocol.message.Request;
 import dev.wok.protocol.message.Response;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 
 /**
@@ -47,13 +44,7 @@ public final class BinaryFrames {
     }
 
     public static byte[] payload(Message message) {
-        ByteArrayOutputStream payload = new ByteArrayOutputStream(128);
-        try {
-            MessageJson.write(message, payload);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        return payload.toByteArray();
+        return MessageJson.bytes(message);
     }
 
     /** The whole frame, header and payload. */

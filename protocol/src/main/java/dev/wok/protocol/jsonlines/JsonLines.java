@@ -11,10 +11,8 @@ import dev.wok.protocol.message.Message;
 import dev.wok.protocol.message.MessageJson;
 import dev.wok.protocol.message.Request;
 import java.io.IOException;
-import java.io.ByteArrayOutputStream;
-import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
 
 /**
  * The JSON-lines framing: one UTF-8 JSON object per line, {@code \n}-terminated ({@code \r\n} accepted).
@@ -33,14 +31,10 @@ public final class JsonLines {
 
     /** The message as one line, terminator included. */
     public static byte[] encode(Message message) {
-        ByteArrayOutputStream line = new ByteArrayOutputStream(128);
-        try {
-            MessageJson.write(message, line);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-        line.write('\n');
-        return line.toByteArray();
+        byte[] json = MessageJson.bytes(message);
+        byte[] line = Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
+        return line;
     }
 
     public static String encodeToString(Message message) {

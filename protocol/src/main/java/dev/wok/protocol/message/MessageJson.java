@@ -8,8 +8,10 @@ import dev.wok.protocol.ErrorCode;
 import dev.wok.protocol.Json;
 import dev.wok.protocol.ProtocolException;
 import dev.wok.protocol.RawJson;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
+import java.io.UncheckedIOException;
 import java.util.Iterator;
 import java.util.Map;
 
@@ -82,6 +84,17 @@ public final class MessageJson {
             }
             json.writeEndObject();
         }
+    }
+
+    /** The message's JSON-RPC object as UTF-8 bytes: {@link #write} into a byte array, for the blocking client. */
+    public static byte[] bytes(Message message) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream(128);
+        try {
+            write(message, out);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
     }
 
     private static void tree(JsonGenerator json, String name, JsonNode value) throws IOException {
