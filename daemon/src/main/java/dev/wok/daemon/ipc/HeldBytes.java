@@ -41,10 +41,14 @@ final class HeldBytes {
         }
     }
 
-    /** Records that the decoder now holds {@code now} bytes; the error to close with when they do not fit. */
+    /**
+     * Records that the decoder now holds {@code now} bytes; when they do not fit, the error to close with,
+     * having given back everything this connection held (the decoder drops it).
+     */
     ErrorReply update(long now) {
-        if (buffers.update(held, now)) {
-            held = now;
+        boolean fits = buffers.update(held, now);
+        held = fits ? now : 0;
+        if (fits) {
             return null;
         }
         return ErrorReply.of(null, ErrorCode.MESSAGE_TOO_LARGE, "wokd is holding " + (buffers.held() >> 20)

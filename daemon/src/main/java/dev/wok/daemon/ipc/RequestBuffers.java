@@ -25,9 +25,10 @@ final class RequestBuffers {
     }
 
     /**
-     * A connection that held {@code before} bytes now holds {@code after}. Returns false, counting
-     * nothing, when growing to {@code after} would take all clients past the limit: that request does
-     * not fit now.
+     * A connection that held {@code before} bytes now holds {@code after}. Returns false when growing to
+     * {@code after} would take all clients past the limit: that request does not fit now, and its
+     * connection drops what it held. Its {@code before} is given back in the same step as the refusal,
+     * so two clients growing at once are never both refused for room that one of them is giving up.
      */
     boolean update(long before, long after) {
         long delta = after - before;
@@ -37,11 +38,9 @@ final class RequestBuffers {
         }
         while (true) {
             long current = held.get();
-            if (current + delta > limit) {
-                return false;
-            }
-            if (held.compareAndSet(current, current + delta)) {
-                return true;
+            boolean fits = current + delta <= limit;
+            if (held.compareAndSet(current, fits ? current + delta : current - before)) {
+                return fits;
             }
         }
     }

@@ -28,12 +28,28 @@ class RequestBuffersTest {
         assertThat(a.update(600)).isNull();
         assertThat(b.update(300)).isNull();
         assertThat(b.update(500)).as("600 + 500 > 1000").isNotNull();
-        assertThat(buffers.held()).isEqualTo(900);
+        assertThat(buffers.held()).as("the refused one drops what it held").isEqualTo(600);
         a.release();
+        assertThat(buffers.held()).isZero();
         assertThat(b.update(500)).isNull();
         assertThat(buffers.held()).isEqualTo(500);
         assertThat(b.update(0)).isNull();
         assertThat(buffers.held()).isZero();
+    }
+
+    @Test
+    void the_refused_client_gives_its_share_back_at_once_so_the_other_is_not_refused_too() {
+        RequestBuffers buffers = new RequestBuffers(1000);
+        HeldBytes a = new HeldBytes(buffers);
+        HeldBytes b = new HeldBytes(buffers);
+        assertThat(a.update(500)).isNull();
+        assertThat(b.update(450)).isNull();
+        assertThat(a.update(560)).as("560 + 450 > 1000").isNotNull();
+        // Before its connection has closed, the other one's frame keeps arriving: the room is there.
+        assertThat(b.update(540)).isNull();
+        assertThat(buffers.held()).isEqualTo(540);
+        a.release();
+        assertThat(buffers.held()).as("releasing a refused connection gives nothing back twice").isEqualTo(540);
     }
 
     @Test
