@@ -146,9 +146,11 @@ if [ -r /proc/version ]; then
     wok_client_flags="$wok_client_flags -Djava.nio.channels.spi.SelectorProvider=sun.nio.ch.EPollSelectorProvider"
 fi
 # Heaps: wokd's holds little (requests are bounded, the store is read a page at a time), and after a
-# burst the serial collector gives memory back instead of keeping the heap at its peak. The relay keeps
-# every client's session and fan-out, so it gets more.
-wok_wokd_heap="-Xmx128m -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10"
+# burst the serial collector gives memory back instead of keeping the heap at its peak: in one full
+# collection (-ShrinkHeapInSteps; by default it shrinks 0%, 10%, 40%, then 100% over four), which wokd
+# itself asks for once it is quiet again (IdleHeapRelease). The relay keeps every client's session and
+# fan-out, so it gets more.
+wok_wokd_heap="-Xmx128m -XX:MaxHeapFreeRatio=30 -XX:MinHeapFreeRatio=10 -XX:-ShrinkHeapInSteps"
 wok_relay_heap="-Xmx256m"
 # Whether a person is at the terminal (colours and symbols; wokd also logs to the console): the shell's
 # test is free, while asking the JVM (System.console()) costs a command ~8 ms on JDK 22+.

@@ -13,6 +13,7 @@ import dev.wok.daemon.store.StoreException;
 import dev.wok.daemon.store.StoreSnapshot;
 import dev.wok.daemon.health.HealthFile;
 import dev.wok.daemon.health.HealthMonitor;
+import dev.wok.daemon.health.IdleHeapRelease;
 import dev.wok.daemon.health.HealthReport;
 import dev.wok.protocol.spool.Spool;
 import dev.wok.daemon.sync.SyncEngine;
@@ -113,6 +114,9 @@ public final class Daemon implements AutoCloseable, Api.Daemon {
                     Clock.systemUTC().instant(), paths.socket(), paths.logFile(), paths.configFile(), transport.label());
             Daemon daemon = new Daemon(paths, info, lock, store, upstream, reloader, housekeeping);
             housekeeping.scheduleAtFixedRate(() -> daemon.stats = ProcessStats.sample(), 1, 1, TimeUnit.SECONDS);
+            IdleHeapRelease heapRelease = IdleHeapRelease.forThisJvm();
+            long releaseMillis = IdleHeapRelease.PERIOD.toMillis();
+            housekeeping.scheduleAtFixedRate(heapRelease::check, releaseMillis, releaseMillis, TimeUnit.MILLISECONDS);
             MethodRegistry methods = Api.methods(daemon, upstream.manager(), sync[0], store, Clock.systemUTC());
             daemon.server = listen(transport, inheritedFd, settings, methods, uid);
             daemon.server.startAccepting();
