@@ -102,7 +102,11 @@ class AbusiveClientsTest {
     }
 
     @Test
-    void a_hundred_clients_sending_near_maximum_lines_at_once_leave_it_up_and_answering() throws Exception {
+    @Timeout(300)
+    void a_hundred_clients_sending_near_maximum_lines_at_once_leave_it_up_answering_and_back_to_its_memory_after() throws Exception {
+        assertThat(ping()).isTrue();
+        long idle = rss();
+        int openBefore = openFiles();
         // 1 MiB less a little: the largest JSON line wokd takes, of many tiny values.
         StringBuilder line = new StringBuilder("{\"id\":1,\"method\":\"ping\",\"params\":{\"a\":[0");
         while (line.length() < (1 << 20) - 64) {
@@ -138,6 +142,13 @@ class AbusiveClientsTest {
         assertThat(DaemonProcesses.alive(pid)).isTrue();
         assertThat(ping()).isTrue();
         assertThat(rss()).as("wokd's memory after 100 near-maximum requests at once").isLessThan(RSS_BUDGET);
+
+        // Once quiet, it gives back what the burst took: its heap in one full collection (IdleHeapRelease,
+        // within 20 s), malloc's free memory by the JVM's native-heap trim (every 60 s).
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
+                .untilAsserted(() -> assertThat(rss()).as("wokd's memory, %d MiB when idle before the burst", idle >> 20)
+                        .isLessThan(idle + (16L << 20)));
+        assertThat(openFiles()).isLessThanOrEqualTo(openBefore);
     }
 
     @Test
