@@ -1,6 +1,7 @@
 #!/bin/sh
 # Builds wok and runs its benchmarks; results go to stdout as Markdown tables for docs/BENCHMARKS.md.
-#   bench/run.sh [ipc|encode|startup|upstream|sync|all] [seconds-per-load-run]
+#   bench/run.sh [ipc|encode|startup|upstream|sync|burst|all] [seconds-per-load-run]
+# (for burst: the seconds to watch memory after the burst, default 120)
 set -eu
 root=$(cd "$(dirname "$0")/.." && pwd)
 cd "$root"
@@ -20,6 +21,11 @@ if [ "$what" = upstream ] || [ "$what" = all ]; then
 fi
 if [ "$what" = sync ] || [ "$what" = all ]; then
     "$java" -XX:+UseSerialGC -Dwok.repo.root="$root" -cp "$cp" dev.wok.bench.SyncBench "$seconds"
+fi
+if [ "$what" = burst ] || [ "$what" = all ]; then
+    watch=120
+    [ "$what" = burst ] && watch=${2:-120}
+    "$java" -XX:+UseSerialGC -Dwok.repo.root="$root" -cp "$cp" dev.wok.bench.BurstBench "$watch"
 fi
 if [ "$what" = startup ] || [ "$what" = all ]; then
     "$java" -Dwok.repo.root="$root" -cp "$cp" dev.wok.bench.StartupBench 20
