@@ -24,9 +24,19 @@ import java.util.concurrent.atomic.AtomicBoolean;
 final class LoadGenerator {
     enum Framing { LINES, FRAMES }
 
-    record Result(long requests, double seconds, long[] latenciesNanos) {
+    /** @param serverCpuSeconds the server's CPU time (user + system) over the measured window, NaN if not measured */
+    record Result(long requests, double seconds, long[] latenciesNanos, double serverCpuSeconds) {
+        Result(long requests, double seconds, long[] latenciesNanos) {
+            this(requests, seconds, latenciesNanos, Double.NaN);
+        }
+
         double throughput() {
             return requests / seconds;
+        }
+
+        /** The server's CPU time per request answered: steadier than req/s when client and server share the cores. */
+        double serverCpuMicrosPerRequest() {
+            return serverCpuSeconds * 1e6 / requests;
         }
 
         double percentileMicros(double p) {
@@ -42,6 +52,12 @@ final class LoadGenerator {
 
     static Result run(Path socket, Framing framing, String method, int clients, Duration warmup, Duration measure)
             throws Exception {
+        return run(socket, framing, method, clients, warmup, measure, -1);
+    }
+
+    /** The same, also reading the CPU time process {@code serverPid} spends during the measured window. */
+    static Result run(Path socket, Framing framing, String method, int clients, Duration warmup, Duration measure,
+            long serverPid) throws Exception {
         AtomicBoolean recording = new AtomicBoolean();
         AtomicBoolean stop = new AtomicBoolean();
         CountDownLatch done = new CountDownLatch(clients);
@@ -78,11 +94,13 @@ final class LoadGenerator {
             thread.start();
         }
         Thread.sleep(warmup.toMillis());
+        double cpuBefore = Processes.cpuSeconds(serverPid);
         recording.set(true);
         long begin = System.nanoTime();
         Thread.sleep(measure.toMillis());
         recording.set(false);
         double seconds = (System.nanoTime() - begin) / 1e9;
+        double serverCpu = Processes.cpuSeconds(serverPid) - cpuBefore;
         stop.set(true);
         done.await();
         if (failure[0] != null) {
@@ -96,7 +114,7 @@ final class LoadGenerator {
             at += (int) counts[c];
         }
         Arrays.sort(all);
-        return new Result(total, seconds, all);
+        return new Result(total, seconds, all, serverCpu);
     }
 
     /** Sends {@code total} requests from {@code clients} threads, each waiting for its answer; binary frames. */

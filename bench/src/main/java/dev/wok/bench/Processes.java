@@ -44,6 +44,38 @@ final class Processes {
         return output;
     }
 
+    /**
+     * CPU time (user + system, all threads) process {@code pid} has used, from /proc/PID/stat in clock
+     * ticks; NaN for a pid below 0 or one that cannot be read.
+     */
+    static double cpuSeconds(long pid) {
+        if (pid < 0) {
+            return Double.NaN;
+        }
+        try {
+            String stat = Files.readString(Path.of("/proc", Long.toString(pid), "stat"));
+            // After the command name in parentheses (which may hold spaces): state is field 3, utime 14, stime 15.
+            String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
+            return (Long.parseLong(fields[11]) + Long.parseLong(fields[12])) / (double) clockTicksPerSecond();
+        } catch (IOException | RuntimeException e) {
+            return Double.NaN;
+        }
+    }
+
+    private static long clockTicks;
+
+    private static synchronized long clockTicksPerSecond() throws IOException {
+        if (clockTicks == 0) {
+            try {
+                clockTicks = Long.parseLong(run(List.of("getconf", "CLK_TCK"), Map.of()).trim());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new IOException("interrupted asking getconf for CLK_TCK", e);
+            }
+        }
+        return clockTicks;
+    }
+
     static boolean onPath(String tool) {
         for (String dir : System.getenv().getOrDefault("PATH", "").split(":")) {
             if (Files.isExecutable(Path.of(dir, tool))) {
