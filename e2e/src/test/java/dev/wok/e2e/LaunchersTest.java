@@ -150,6 +150,19 @@ class LaunchersTest {
             Result remade = run(prefix.resolve("bin/wok"), classLog, "status");
             assertThat(remade.output).doesNotContain("start-up cache")
                     .containsPattern("dev\\.wok\\.cli\\.QuickStatus source: shared objects file");
+
+            // Options of the user's that make the JVM refuse the cache (a module added at run time, as
+            // -XX:StartFlightRecording does): a cache made again would be refused again, so none is made.
+            Map<String, String> addedModule = Map.of("WOK_JAVA_OPTS", "--add-modules jdk.jfr");
+            java.nio.file.attribute.FileTime madeAt = Files.getLastModifiedTime(cache);
+            for (int i = 0; i < 2; i++) {
+                Result withOptions = run(prefix.resolve("bin/wok"), addedModule, "status");
+                assertThat(withOptions.exit).as(withOptions.output).isZero();
+                assertThat(withOptions.output).doesNotContain("start-up cache");
+            }
+            assertThat(cache.resolveSibling(cache.getFileName() + ".log")).doesNotExist();
+            assertThat(cache.resolveSibling("making")).doesNotExist();
+            assertThat(Files.getLastModifiedTime(cache)).isEqualTo(madeAt);
         }
         assertThat(run(prefix.resolve("bin/wokd"), Map.of(), "stop").exit).isZero();
 
