@@ -4,7 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import org.junit.jupiter.api.Test;
 
-/** A quiet daemon gives back heap a burst made it commit, once per growth, and a busy one is left alone. */
+/**
+ * A quiet daemon gives back heap a burst made it commit, at most once a minute, and a busy one is left
+ * alone. Each {@code check()} is one period (10 s).
+ */
 class IdleHeapReleaseTest {
     private static final long MIB = 1 << 20;
 
@@ -16,13 +19,18 @@ class IdleHeapReleaseTest {
         int fullCollections;
 
         @Override
-        public long committedBytes() {
-            return committed;
-        }
-
-        @Override
         public long collections() {
             return collections;
+        }
+
+        RuntimeException failure;
+
+        @Override
+        public long committedBytes() {
+            if (failure != null) {
+                throw failure;
+            }
+            return committed;
         }
 
         @Override
@@ -94,11 +102,59 @@ class IdleHeapReleaseTest {
     }
 
     @Test
+    void after_a_collection_the_next_waits_a_minute_however_fast_the_heap_grows_again() {
+        heap.busy(120 * MIB);
+        release.check();
+        release.check();
+        assertThat(heap.fullCollections).isEqualTo(1);
+        int periods = 0;
+        while (heap.fullCollections == 1 && periods < 20) {
+            heap.committed = 120 * MIB; // another burst, then quiet
+            release.check();
+            periods++;
+        }
+        assertThat(periods).as("periods of 10 s until the next full collection").isEqualTo(IdleHeapRelease.MIN_PERIODS_BETWEEN);
+    }
+
+    @Test
+    void a_heap_kept_by_data_that_has_since_been_freed_is_collected_again_five_minutes_later() {
+        heap.live = 80 * MIB;
+        heap.busy(120 * MIB);
+        release.check();
+        release.check();
+        assertThat(heap.fullCollections).isEqualTo(1);
+        heap.live = 5 * MIB; // freed, but only a full collection would notice, and the heap does not grow
+        int periods = 0;
+        while (heap.fullCollections == 1 && periods < 100) {
+            release.check();
+            periods++;
+        }
+        assertThat(periods).isEqualTo(IdleHeapRelease.RETRY_PERIODS);
+        assertThat(heap.committed).isEqualTo(16 * MIB);
+    }
+
+    @Test
+    void a_heap_that_cannot_be_read_is_reported_and_checked_again_next_time() {
+        heap.busy(120 * MIB);
+        heap.failure = new IllegalArgumentException("committed = 2 should be < max = 1");
+        release.check();
+        release.check();
+        assertThat(heap.fullCollections).isZero();
+        heap.failure = null;
+        release.check();
+        release.check();
+        assertThat(heap.fullCollections).as("the check still runs after one that failed").isEqualTo(1);
+    }
+
+    @Test
     void the_running_jvm_counts_a_full_collection_as_a_collection_and_reports_its_committed_heap() {
         IdleHeapRelease.Heap jvm = new IdleHeapRelease.JvmHeap();
         long before = jvm.collections();
         jvm.collectFully();
         assertThat(jvm.collections()).as("what tells quiet from busy must see collections").isGreaterThan(before);
-        assertThat(jvm.committedBytes()).isEqualTo(Runtime.getRuntime().totalMemory());
+        long totalBefore = Runtime.getRuntime().totalMemory();
+        long committed = jvm.committedBytes();
+        long totalAfter = Runtime.getRuntime().totalMemory();
+        assertThat(committed).isBetween(Math.min(totalBefore, totalAfter), Math.max(totalBefore, totalAfter));
     }
 }
