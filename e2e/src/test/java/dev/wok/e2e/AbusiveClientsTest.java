@@ -143,12 +143,18 @@ class AbusiveClientsTest {
         assertThat(ping()).isTrue();
         assertThat(rss()).as("wokd's memory after 100 near-maximum requests at once").isLessThan(RSS_BUDGET);
 
+        org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(10)).until(() -> openFiles() <= openBefore);
+
         // Once quiet, it gives back what the burst took: its heap in one full collection (IdleHeapRelease,
-        // within 20 s), malloc's free memory by the JVM's native-heap trim (every 60 s).
+        // within 20 s), malloc's free memory by the JVM's native-heap trim (every 60 s), which only JDKs
+        // 17.0.9+, 21.0.1+ and 22+ have: on the others the launcher does not ask for it, and freed malloc
+        // memory stays with the process.
+        String command = Files.readString(Path.of("/proc", Long.toString(pid), "cmdline")).replace('\0', ' ');
+        org.junit.jupiter.api.Assumptions.assumeTrue(command.contains("-XX:TrimNativeHeapInterval="),
+                "this JDK cannot trim the native heap, so wokd's RSS is not expected back at its idle level");
         org.awaitility.Awaitility.await().atMost(Duration.ofSeconds(150)).pollInterval(Duration.ofSeconds(1))
                 .untilAsserted(() -> assertThat(rss()).as("wokd's memory, %d MiB when idle before the burst", idle >> 20)
                         .isLessThan(idle + (16L << 20)));
-        assertThat(openFiles()).isLessThanOrEqualTo(openBefore);
     }
 
     @Test
