@@ -34,9 +34,12 @@ public final class BurstBench {
     public static void main(String[] args) throws Exception {
         int watchSeconds = args.length > 0 ? Integer.parseInt(args[0]) : 120;
         Path root = Processes.repoRoot();
-        Path work = Files.createTempDirectory(Path.of("/tmp"), "wok-burst");
         // The start-up cache, made now: wokd's idle memory is measured as an install runs it.
-        Processes.run(List.of("sh", root.resolve("scripts/wok-cache").toString()), Map.of());
+        String cache = Processes.run(List.of("sh", root.resolve("scripts/wok-cache").toString()), Map.of());
+        if (!cache.contains("made in")) {
+            throw new IllegalStateException("scripts/wok-cache could not make the start-up cache: " + cache);
+        }
+        Path work = Files.createTempDirectory(Path.of("/tmp"), "wok-burst");
         try {
             List<String> rows = new ArrayList<>();
             String java = null;
@@ -52,7 +55,7 @@ public final class BurstBench {
                     + " s | back within 8 MiB of idle after |");
             System.out.println("|---|---:|---:|---:|---:|---:|---:|");
             rows.forEach(System.out::println);
-            System.out.printf(Locale.ROOT, "| a bare JVM with wokd's flags (ref) | %.1f | | | | | |%n", floor / 1024.0);
+            System.out.printf(Locale.ROOT, "| a bare JVM with wokd's heap, collector and stack flags (ref) | %.1f | | | | | |%n", floor / 1024.0);
         } finally {
             Processes.deleteTree(work);
         }

@@ -20,7 +20,7 @@ public final class IpcBench {
     /** {@code -Dbench.wokdOnly=true} skips the references, for quick before/after runs while tuning. */
     private static final boolean WOKD_ONLY = Boolean.getBoolean("bench.wokdOnly");
     /** {@code -Dbench.rounds=N}: how many times wokd and the echo take turns at 100 clients. */
-    private static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+    private static final int ROUNDS = Math.max(1, Integer.getInteger("bench.rounds", 3));
     private static final Duration SETTLE = Duration.ofSeconds(65);
 
     private IpcBench() {}
