@@ -279,6 +279,31 @@ class LaunchersTest {
     }
 
     @Test
+    void the_relay_loads_sqlite_from_the_same_copy_and_a_killed_one_leaves_nothing_in_tmp() throws Exception {
+        assumeThat(linux()).as("the copies are made on Linux only").isTrue();
+        Path natives = scripts.resolveSibling("daemon/target/startup-cache/native");
+        assertThat(natives.resolve("libsqlitejdbc.so")).as("made by ./mvnw package (scripts/wok-cache)").exists();
+        Path tmp = Files.createDirectory(home.resolve("tmp"));
+        ProcessBuilder builder = new ProcessBuilder(scripts.resolve("wok-relay").toString(), "--bind", "127.0.0.1:0",
+                "--data", home.resolve("relay-data").toString()).redirectErrorStream(true)
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().put("WOK_RELAY_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp);
+        Process relay = builder.start();
+        try {
+            dev.wok.protocol.process.MarkerLine.Result said = dev.wok.protocol.process.MarkerLine.await(relay,
+                    line -> line.contains("listening on"), System.nanoTime() + TimeUnit.SECONDS.toNanos(60));
+            assertThat(said.marker()).as("the relay started: %s", said.before()).isPresent();
+            assertThat(mappedFiles(relay.pid())).contains(natives.toRealPath() + "/libsqlitejdbc.so");
+        } finally {
+            relay.destroyForcibly();
+            relay.waitFor(30, TimeUnit.SECONDS);
+        }
+        try (var extracted = Files.list(tmp)) {
+            assertThat(extracted).as("nothing unpacked into the temporary directory, nothing left by kill -9").isEmpty();
+        }
+    }
+
+    @Test
     void at_a_terminal_status_has_colour_and_symbols_and_through_a_pipe_plain_text() throws Exception {
         java.util.Optional<Path> script = java.util.stream.Stream.of("/usr/bin/script", "/bin/script").map(Path::of)
                 .filter(Files::isExecutable).findFirst();
