@@ -106,19 +106,19 @@ public final class BurstBench {
             String java = ProcessHandle.of(wokd.pid()).flatMap(p -> p.info().command()).orElse("?");
             send(socket, "{\"id\":1,\"method\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
             TimeUnit.SECONDS.sleep(5);
-            long idle = rssKiB(wokd.pid());
+            long idle = Processes.rssKiB(wokd.pid());
             byte[] line = largeLine();
             for (int round = 0; round < ROUNDS; round++) {
                 burst(socket, line);
             }
-            long after = rssKiB(wokd.pid());
+            long after = Processes.rssKiB(wokd.pid());
             System.err.printf(Locale.ROOT, "%s: idle %d KiB, after %d KiB%n", variant.label, idle, after);
             List<long[]> samples = new ArrayList<>();
             long start = System.nanoTime();
             for (int second = 5; second <= watchSeconds; second += 5) {
                 long due = start + TimeUnit.SECONDS.toNanos(second);
                 TimeUnit.NANOSECONDS.sleep(Math.max(0, due - System.nanoTime()));
-                samples.add(new long[] {second, rssKiB(wokd.pid())});
+                samples.add(new long[] {second, Processes.rssKiB(wokd.pid())});
             }
             return new Run(java, idle, after, samples, watchSeconds);
         } finally {
@@ -173,18 +173,9 @@ public final class BurstBench {
                 "idle ready");
         try {
             TimeUnit.SECONDS.sleep(5);
-            return rssKiB(bare.pid());
+            return Processes.rssKiB(bare.pid());
         } finally {
             Processes.stop(bare);
         }
-    }
-
-    private static long rssKiB(long pid) throws IOException {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.replaceAll("\\D", ""));
-            }
-        }
-        throw new IOException("no VmRSS for pid " + pid);
     }
 }

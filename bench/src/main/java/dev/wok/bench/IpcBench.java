@@ -74,10 +74,10 @@ public final class IpcBench {
             if (!WOKD_ONLY) {
                 rows.addAll(redis(work));
             }
-            long rss = rssKiB(wokd.pid());
+            long rss = Processes.rssKiB(wokd.pid());
             // What it settles at: the idle heap release needs 10-20 s of quiet, the native-heap trim runs every minute.
             Thread.sleep(SETTLE.toMillis());
-            long settled = rssKiB(wokd.pid());
+            long settled = Processes.rssKiB(wokd.pid());
             System.out.println();
             System.out.println("| server | framing | clients | req/s | p50 µs | p99 µs | server CPU µs/req |");
             System.out.println("|---|---|---:|---:|---:|---:|---:|");
@@ -157,19 +157,6 @@ public final class IpcBench {
         } finally {
             Processes.stop(redis);
         }
-    }
-
-    private static long rssKiB(long pid) {
-        try {
-            for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-                if (line.startsWith("VmRSS:")) {
-                    return Long.parseLong(line.replaceAll("\\D", ""));
-                }
-            }
-        } catch (Exception e) {
-            return -1;
-        }
-        return -1;
     }
 
     static String javaPath() {

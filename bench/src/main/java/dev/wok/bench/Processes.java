@@ -44,6 +44,16 @@ final class Processes {
         return output;
     }
 
+    /** Resident memory of process {@code pid} in KiB, from /proc/PID/status. */
+    static long rssKiB(long pid) throws IOException {
+        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
+            if (line.startsWith("VmRSS:")) {
+                return Long.parseLong(line.replaceAll("\\D", ""));
+            }
+        }
+        throw new IOException("no VmRSS for pid " + pid);
+    }
+
     /**
      * CPU time (user + system, all threads) process {@code pid} has used, from /proc/PID/stat in clock
      * ticks; NaN for a pid below 0 or one that cannot be read.

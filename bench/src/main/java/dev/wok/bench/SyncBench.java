@@ -297,7 +297,7 @@ public final class SyncBench {
         Path empty = work.resolve("empty");
         Process idle = daemon(root, empty, Map.of(), processes);
         call(empty, Methods.STATUS, Json.object());
-        long idleRss = rss(idle.pid());
+        long idleRss = Processes.rssKiB(idle.pid()) * 1024;
         Processes.stop(idle);
 
         Path full = work.resolve("full");
@@ -315,7 +315,7 @@ public final class SyncBench {
         try (WokClient client = WokClient.connect(full.resolve("wokd.sock"), Duration.ofSeconds(2))) {
             client.call(Methods.LOG, page, Duration.ofMinutes(5), event -> { });
         }
-        long rss = rss(loaded.pid());
+        long rss = Processes.rssKiB(loaded.pid()) * 1024;
         System.out.println("\n| daemon RSS | MiB |");
         System.out.println("|---|---:|");
         System.out.printf(Locale.ROOT, "| 1,000,000 events, %,d pending, after status and a 100,000-entry log read | %.1f |%n",
@@ -356,15 +356,6 @@ public final class SyncBench {
             }
             db.commit();
         }
-    }
-
-    private static long rss(long pid) throws Exception {
-        for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "status"))) {
-            if (line.startsWith("VmRSS:")) {
-                return Long.parseLong(line.substring(6).trim().split("\\s+")[0]) * 1024;
-            }
-        }
-        return -1;
     }
 
     private static Process startRelay(Path root, Path data, int port, List<Process> processes) throws Exception {
