@@ -261,9 +261,7 @@ class LaunchersTest {
 
     @Test
     void wokd_loads_the_native_libraries_the_build_copied_and_extracts_nothing_into_tmp() throws Exception {
-        assumeThat(linux()).as("the copies are made on Linux only").isTrue();
-        Path natives = scripts.resolveSibling("daemon/target/startup-cache/native");
-        assertThat(natives.resolve("libsqlitejdbc.so")).as("made by ./mvnw package (scripts/wok-cache)").exists();
+        Path natives = builtNativeCopies();
         Path tmp = Files.createDirectory(home.resolve("tmp"));
         Result start = run(scripts.resolve("wokd"), Map.of("WOKD_JAVA_OPTS", "-Djava.io.tmpdir=" + tmp), "start");
         assertThat(start.exit).as(start.output).isZero();
@@ -280,9 +278,7 @@ class LaunchersTest {
 
     @Test
     void the_relay_loads_sqlite_from_the_same_copy_and_a_killed_one_leaves_nothing_in_tmp() throws Exception {
-        assumeThat(linux()).as("the copies are made on Linux only").isTrue();
-        Path natives = scripts.resolveSibling("daemon/target/startup-cache/native");
-        assertThat(natives.resolve("libsqlitejdbc.so")).as("made by ./mvnw package (scripts/wok-cache)").exists();
+        Path natives = builtNativeCopies();
         Path tmp = Files.createDirectory(home.resolve("tmp"));
         ProcessBuilder builder = new ProcessBuilder(scripts.resolve("wok-relay").toString(), "--bind", "127.0.0.1:0",
                 "--data", home.resolve("relay-data").toString()).redirectErrorStream(true)
@@ -340,6 +336,14 @@ class LaunchersTest {
     }
 
     /** The files a process has mapped: its code, native libraries included. */
+    /** Where ./mvnw package (scripts/wok-cache) copied the native libraries; Linux only. */
+    private Path builtNativeCopies() {
+        assumeThat(linux()).as("the copies are made on Linux only").isTrue();
+        Path natives = scripts.resolveSibling("daemon/target/startup-cache/native");
+        assertThat(natives.resolve("libsqlitejdbc.so")).as("made by ./mvnw package (scripts/wok-cache)").exists();
+        return natives;
+    }
+
     private static List<String> mappedFiles(long pid) throws Exception {
         return Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
                 .map(line -> line.split("\\s+", 6))
