@@ -220,9 +220,7 @@ wok_use_cache() {
         # for a module added at run time, as -XX:StartFlightRecording does); a cache made again would be
         # refused again, so while they are set the complaint is not kept and nothing is remade for it.
         if [ "$1" = daemon ]; then wok_user_opts=${WOKD_JAVA_OPTS:-}; else wok_user_opts=${WOK_JAVA_OPTS:-}; fi
-        if [ -n "$wok_user_opts" ]; then
-            :
-        elif [ -w "$wok_cache_log" ] || { [ ! -e "$wok_cache_log" ] && [ -w "$wok_cache_dir" ]; }; then
+        if [ -z "$wok_user_opts" ] && { [ -w "$wok_cache_log" ] || { [ ! -e "$wok_cache_log" ] && [ -w "$wok_cache_dir" ]; }; }; then
             wok_cache_flags="$wok_cache_flags -Xlog:$wok_cache_tag*=warning:file=$wok_cache_log::filecount=0"
         fi
         wok_cache_flags="$wok_cache_flags -Xlog:$wok_cache_tag*=off:stdout"
