@@ -72,6 +72,7 @@ public final class RelayServer implements AutoCloseable {
                             sessions.add(ch);
                             IdleGuard guard = new IdleGuard(idleLimit);
                             ch.pipeline()
+                                    .addLast("linger", new LingeringClose())
                                     .addLast("idle", IdleGuard.idleHandler(idleLimit))
                                     .addLast("http", new HttpServerCodec())
                                     .addLast("aggregate", new HttpObjectAggregator(64 * 1024))
