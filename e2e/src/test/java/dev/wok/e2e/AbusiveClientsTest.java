@@ -46,7 +46,7 @@ class AbusiveClientsTest {
 
     @BeforeEach
     void startDaemon() throws Exception {
-        Path root = Path.of(System.getProperty("wok.repo.root", "..")).toAbsolutePath().normalize();
+        Path root = Build.root();
         scripts = root.resolve("scripts");
         assumeThat(root.resolve("daemon/target/wok-daemon.jar")).as("packaged jars (run 'verify', not 'test')").exists();
         assumeThat(Path.of("/proc/self/status")).as("/proc, to read the daemon's memory").exists();

@@ -22,7 +22,7 @@ record CliRun(int exitCode, String out, String err) {
     private static CliRun run(Function<CliContext, CommandLine> command, Map<String, String> env, String... args) {
         StringWriter out = new StringWriter();
         StringWriter err = new StringWriter();
-        CommandLine commandLine = command.apply(CliContext.forTests(env));
+        CommandLine commandLine = command.apply(Build.cliContext(env));
         commandLine.setOut(new PrintWriter(out, true));
         commandLine.setErr(new PrintWriter(err, true));
         int exit = commandLine.execute(args);

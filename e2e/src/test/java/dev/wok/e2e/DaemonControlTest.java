@@ -66,8 +66,9 @@ class DaemonControlTest {
     /** wok or wokd's client in a JVM of its own, as the launcher would run it, with extra environment. */
     private Process client(String main, Map<String, String> extraEnv, List<String> prefix, String... args) throws IOException {
         List<String> command = new ArrayList<>(prefix);
-        command.addAll(List.of(ProcessHandle.current().info().command().orElse("java"), "-cp",
-                System.getProperty("java.class.path"), main));
+        command.add(ProcessHandle.current().info().command().orElse("java"));
+        command.addAll(Build.sqliteFromNativeCopies());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), main));
         command.addAll(List.of(args));
         ProcessBuilder builder = new ProcessBuilder(command).redirectInput(ProcessBuilder.Redirect.from(new File("/dev/null")));
         builder.environment().putAll(env());
@@ -173,7 +174,7 @@ class DaemonControlTest {
 
     @Test
     void start_waits_for_the_ready_line_even_when_the_jvm_prints_before_main() throws Exception {
-        CliContext context = CliContext.forTests(env());
+        CliContext context = Build.cliContext(env());
         List<String> command = new ArrayList<>(context.daemonCommand());
         command.add(1, "-Xlog:gc:stdout");
         StringWriter out = new StringWriter();

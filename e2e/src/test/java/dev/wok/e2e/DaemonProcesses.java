@@ -37,13 +37,24 @@ final class DaemonProcesses {
         seen.add(pid);
     }
 
+    /**
+     * Ends every daemon seen: SIGTERM first, so that one shuts down as a user's would and leaves nothing
+     * behind (a wokd auto-started from the test class path unpacks sqlite-jdbc's library into /tmp and
+     * removes it only on a clean exit); SIGKILL for one still there after 10 s.
+     */
     void killAll() {
-        for (long pid : seen) {
-            ProcessHandle.of(pid).ifPresent(p -> {
+        List<ProcessHandle> running = seen.stream().distinct().flatMap(pid -> ProcessHandle.of(pid).stream()).toList();
+        running.forEach(ProcessHandle::destroy);
+        for (ProcessHandle p : running) {
+            if (!awaitExit(p)) {
                 p.destroyForcibly();
-                p.onExit().orTimeout(10, TimeUnit.SECONDS).exceptionally(e -> null).join();
-            });
+                awaitExit(p);
+            }
         }
+    }
+
+    private static boolean awaitExit(ProcessHandle p) {
+        return p.onExit().orTimeout(10, TimeUnit.SECONDS).handle((exited, timedOut) -> timedOut == null).join();
     }
 
     static boolean alive(long pid) {

@@ -154,7 +154,7 @@ class DelegationTest {
 
     /** Starts a daemon that reports {@code version}, as an older or newer build would. */
     private void startWithVersion(String version) {
-        CliContext context = CliContext.forTests(env());
+        CliContext context = Build.cliContext(env());
         List<String> command = new ArrayList<>(context.daemonCommand());
         command.add(1, "-Dwok.version=" + version);
         CommandLine wokd = WokdClientMain.commandLine(context.withDaemonCommand(command));

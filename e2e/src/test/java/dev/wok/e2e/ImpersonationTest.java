@@ -126,7 +126,7 @@ class ImpersonationTest {
                         dev.wok.protocol.paths.Platform.current()))
                 .withSocketMode(PosixFilePermissions.fromString("rw-rw-rw-")));
         try {
-            Path root = Path.of(System.getProperty("wok.repo.root", "..")).toAbsolutePath().normalize();
+            Path root = Build.root();
             Map<String, String> clientEnv = Map.of("WOK_SOCKET", daemon.paths().socket().toString(), "WOK_NO_CACHE", "1",
                     "WOK_HOME", dir.resolve("nobody-home").toString());
             ProcessBuilder builder = new ProcessBuilder("setpriv", "--reuid=" + NOBODY, "--regid=" + NOBODY, "--clear-groups",

@@ -33,7 +33,7 @@ class LaunchersTest {
 
     @BeforeEach
     void findScripts() {
-        Path root = Path.of(System.getProperty("wok.repo.root", "..")).toAbsolutePath().normalize();
+        Path root = Build.root();
         scripts = root.resolve("scripts");
         assumeThat(root.resolve("cli/target/wok-cli.jar")).as("packaged jars (run 'verify', not 'test')").exists();
         assumeThat(root.resolve("daemon/target/wok-daemon.jar")).exists();
@@ -335,15 +335,15 @@ class LaunchersTest {
         return System.getProperty("os.name").toLowerCase(java.util.Locale.ROOT).contains("linux");
     }
 
-    /** The files a process has mapped: its code, native libraries included. */
     /** Where ./mvnw package (scripts/wok-cache) copied the native libraries; Linux only. */
     private Path builtNativeCopies() {
         assumeThat(linux()).as("the copies are made on Linux only").isTrue();
-        Path natives = scripts.resolveSibling("daemon/target/startup-cache/native");
+        Path natives = Build.nativeCopies();
         assertThat(natives.resolve("libsqlitejdbc.so")).as("made by ./mvnw package (scripts/wok-cache)").exists();
         return natives;
     }
 
+    /** The files a process has mapped: its code, native libraries included. */
     private static List<String> mappedFiles(long pid) throws Exception {
         return Files.readAllLines(Path.of("/proc/" + pid + "/maps")).stream()
                 .map(line -> line.split("\\s+", 6))

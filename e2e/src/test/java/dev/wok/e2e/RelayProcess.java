@@ -31,11 +31,11 @@ final class RelayProcess implements AutoCloseable {
     static RelayProcess start(Path data, int port, Path tokenFile, String... extraArgs) throws IOException {
         List<String> command = new ArrayList<>(List.of(
                 ProcessHandle.current().info().command().orElse("java"), "-XX:+UseSerialGC", "-Xmx128m",
-                "-XX:+ExitOnOutOfMemoryError",
-                // sqlite-jdbc unpacks its library at every start; a relay the test kills would leave that
-                // copy in /tmp for good, so it goes into the test's own temporary directory instead.
-                "-Dorg.sqlite.tmpdir=" + data.toAbsolutePath().getParent(),
-                "-cp", System.getProperty("java.class.path"), "dev.wok.relay.RelayMain",
+                "-XX:+ExitOnOutOfMemoryError"));
+        // sqlite-jdbc unpacks its library into /tmp at every start unless told where a copy is; a relay the
+        // test kills would leave that copy there for good.
+        command.addAll(Build.sqliteFromNativeCopies());
+        command.addAll(List.of("-cp", System.getProperty("java.class.path"), "dev.wok.relay.RelayMain",
                 "--bind", "127.0.0.1:" + port, "--data", data.toString()));
         if (tokenFile != null) {
             command.add("--token-file");

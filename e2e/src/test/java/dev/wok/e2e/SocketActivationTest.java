@@ -43,7 +43,7 @@ class SocketActivationTest {
     void requirements() {
         assumeThat(Files.isExecutable(ACTIVATE)).as("systemd-socket-activate is not installed (Debian package systemd;"
                 + " .ci/run installs it): socket activation not tested").isTrue();
-        Path root = Path.of(System.getProperty("wok.repo.root", "..")).toAbsolutePath().normalize();
+        Path root = Build.root();
         scripts = root.resolve("scripts");
         assumeThat(root.resolve("daemon/target/wok-daemon.jar")).as("packaged jars (run 'verify', not 'test')").exists();
     }

@@ -57,7 +57,7 @@ class SystemdServiceContainerTest {
     @BeforeAll
     @Timeout(value = 12, unit = TimeUnit.MINUTES)
     static void bootSystemdAndInstallWok() throws Throwable {
-        Path root = Path.of(System.getProperty("wok.repo.root", "..")).toAbsolutePath().normalize();
+        Path root = Build.root();
         whyNotHere = whyNotHere(root);
         if (whyNotHere.isPresent()) {
             System.out.println("skipped: " + whyNotHere.get());

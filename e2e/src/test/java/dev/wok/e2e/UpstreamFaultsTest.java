@@ -130,7 +130,7 @@ class UpstreamFaultsTest {
         startDaemon(relay.url(), Optional.empty(), FAST_RETRY);
         await().atMost(Duration.ofSeconds(15)).until(() -> state().equals("connected"));
         java.io.StringWriter out = new java.io.StringWriter();
-        picocli.CommandLine wok = dev.wok.cli.WokMain.commandLine(dev.wok.cli.CliContext.forTests(Map.of("WOK_HOME", home.toString())));
+        picocli.CommandLine wok = dev.wok.cli.WokMain.commandLine(Build.cliContext(Map.of("WOK_HOME", home.toString())));
         wok.setOut(new java.io.PrintWriter(out, true));
         java.util.concurrent.CompletableFuture<Integer> exit =
                 java.util.concurrent.CompletableFuture.supplyAsync(() -> wok.execute("status", "--watch"));

@@ -114,7 +114,7 @@ class WokdLifecycleTest {
         Object socketKey = java.nio.file.Files.readAttributes(home.resolve("wokd.sock"),
                 java.nio.file.attribute.BasicFileAttributes.class).fileKey();
 
-        ProcessBuilder second = new ProcessBuilder(dev.wok.cli.CliContext.forTests(env).daemonCommand())
+        ProcessBuilder second = new ProcessBuilder(Build.cliContext(env).daemonCommand())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         second.environment().putAll(env);
         Process process = second.start();
