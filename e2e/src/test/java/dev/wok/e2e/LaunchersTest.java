@@ -392,7 +392,7 @@ class LaunchersTest {
             if (version.equals("17.0.8")) {
                 assertThat(daemonLine).as("17.0.8 has no such flag, and would refuse to start").doesNotContain("TrimNativeHeapInterval");
             } else {
-                assertThat(daemonLine).contains("-XX:TrimNativeHeapInterval=60000");
+                assertThat(daemonLine).contains("-XX:TrimNativeHeapInterval=10000");
             }
         }
     }
