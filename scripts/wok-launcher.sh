@@ -120,8 +120,8 @@ wok_flags_for_java() {
     # glibc keeps what the JIT's and SQLite's mallocs freed, and a long-lived wokd's RSS crept up by it
     # (+14 MiB in 40 minutes of the soak, all of it given back by 'jcmd PID System.trim_native_heap').
     # The JVM trims it every 10 s with this flag (a product flag from 17.0.9, 21.0.1 and 22 on): the
-    # JIT's start-up and warm-up leave 10-28 MiB there, which every minute left in RSS for up to a
-    # minute; a trim with nothing to give back takes ~0.2 ms.
+    # JIT's start-up and warm-up leave 10-28 MiB there, which a trim once a minute left in RSS for up
+    # to that minute; a trim with nothing to give back takes ~0.2 ms.
     if [ -r /proc/version ] && wok_java_has_native_trim; then
         wok_daemon_flags="$wok_daemon_flags -XX:TrimNativeHeapInterval=10000"
     fi
