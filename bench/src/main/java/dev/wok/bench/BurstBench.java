@@ -105,7 +105,8 @@ public final class BurstBench {
             Path socket = home.resolve("wokd.sock");
             String java = ProcessHandle.of(wokd.pid()).flatMap(p -> p.info().command()).orElse("?");
             send(socket, "{\"id\":1,\"method\":\"ping\"}\n".getBytes(StandardCharsets.UTF_8));
-            TimeUnit.SECONDS.sleep(5);
+            // Idle as it settles: past the JIT's start-up and the first native-heap trim (every 10 s).
+            TimeUnit.SECONDS.sleep(15);
             long idle = Processes.rssKiB(wokd.pid());
             byte[] line = largeLine();
             for (int round = 0; round < ROUNDS; round++) {
