@@ -30,10 +30,10 @@ import org.junit.jupiter.api.io.TempDir;
 @Timeout(180)
 class AbusiveClientsTest {
     /**
-     * What wokd may reach under abuse: about 85 MiB at rest (a third of it the start-up cache, mapped
-     * read-only), its 128 MiB heap at most, and the request buffers; far below what one client that never
-     * read cost before (741 MiB), and below the machine's swap-free comfort. docs/BENCHMARKS.md has the
-     * measured figures.
+     * What wokd may reach under abuse: 75-90 MiB at rest (a third of it the start-up cache's class data),
+     * its 128 MiB heap at most, and the request buffers; far below what one client that never read cost
+     * before (741 MiB), and below the machine's swap-free comfort. docs/BENCHMARKS.md has the measured
+     * figures.
      */
     private static final long RSS_BUDGET = 256L << 20;
 
