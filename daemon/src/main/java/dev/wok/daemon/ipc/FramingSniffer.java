@@ -73,7 +73,6 @@ final class FramingSniffer extends ByteToMessageDecoder {
 
     /** Before a framing is chosen the only shared language is a JSON line, so refusals are written as one. */
     private static void refuse(ChannelHandlerContext ctx, ErrorReply reply) {
-        ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(dev.wok.protocol.jsonlines.JsonLines.encode(reply)))
-                .addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+        RefusedInputClose.after(ctx.writeAndFlush(ctx.alloc().buffer().writeBytes(dev.wok.protocol.jsonlines.JsonLines.encode(reply))));
     }
 }

@@ -2,7 +2,6 @@ package dev.wok.daemon.ipc;
 
 import dev.wok.protocol.ErrorCode;
 import dev.wok.protocol.message.ErrorReply;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -45,7 +44,7 @@ final class InputErrorHandler extends ChannelInboundHandlerAdapter {
         }
         log.debug("closing client connection: {}", reply.message());
         if (ctx.channel().isActive()) {
-            ctx.writeAndFlush(reply).addListener(ChannelFutureListener.CLOSE);
+            RefusedInputClose.after(ctx.writeAndFlush(reply));
         }
     }
 }

@@ -25,7 +25,8 @@ import org.slf4j.LoggerFactory;
  *   binary:     slow-reader → sniffer → read-idle → partial-requests → frames (BinaryFrameDecoder)
  *                 → frame-encoder → errors → dispatcher
  * </pre>
- * and removes itself.
+ * and removes itself. A connection whose input is refused gets {@link RefusedInputClose} in front of all
+ * of it once the refusal is written.
  * A peer running as another user (root excepted) is refused before any of it.
  */
 final class IpcChannelInitializer extends ChannelInitializer<Channel> {
