@@ -52,7 +52,7 @@ final class BinaryFrameDecoder extends ByteToMessageDecoder implements HoldsPart
                 return;
             }
             try {
-                pending = FrameHeader.decode(in.nioBuffer(in.readerIndex(), FrameHeader.LENGTH), maxPayload);
+                pending = FrameHeader.decode(in.internalNioBuffer(in.readerIndex(), FrameHeader.LENGTH), maxPayload);
             } catch (ProtocolException e) {
                 in.skipBytes(in.readableBytes());
                 throw new FatalInputException(ErrorReply.of(e));

@@ -32,7 +32,12 @@ final class RequestBuffers {
      */
     boolean update(long before, long after) {
         long delta = after - before;
-        if (delta <= 0) {
+        if (delta == 0) {
+            // The common case (nothing held before or after a read): no atomic write, which every
+            // event loop would otherwise make on one shared cache line for every read.
+            return true;
+        }
+        if (delta < 0) {
             held.addAndGet(delta);
             return true;
         }

@@ -9,6 +9,7 @@ import dev.wok.protocol.message.Message;
 import dev.wok.protocol.message.Request;
 import dev.wok.protocol.message.Response;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandler;
 import io.netty.channel.ChannelHandlerContext;
@@ -53,7 +54,7 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
         }
         CompletionStage<JsonNode> result;
         try {
-            result = handler.handle(new Call(request, body -> write(channel, new Event(request.id(), body)),
+            result = handler.handle(new Call(request, body -> emit(channel, new Event(request.id(), body)),
                     () -> ClientGone.of(channel)));
         } catch (ProtocolException e) {
             write(channel, ErrorReply.of(e.requestId().isNull() ? request.id() : e.requestId(), e.code(), e.getMessage()));
@@ -78,22 +79,32 @@ final class RequestDispatcher extends ChannelInboundHandlerAdapter {
 
     /**
      * Every answer's write is checked: one that fails (an encoder error, say) would otherwise vanish and
-     * leave the client waiting forever, so it is logged and that client's connection closed.
+     * leave the client waiting forever, so it is logged and that client's connection closed. One listener
+     * for all writes: an answer costs no future of its own.
      */
-    private static CompletionStage<Void> write(Channel channel, Message message) {
-        CompletableFuture<Void> written = new CompletableFuture<>();
-        channel.writeAndFlush(message).addListener((ChannelFutureListener) f -> {
-            if (f.isSuccess()) {
-                written.complete(null);
-                return;
-            }
-            written.completeExceptionally(f.cause());
-            if (channel.isActive()) {
-                log.warn("could not write an answer to a client; closing its connection", f.cause());
-                channel.close();
+    private static final ChannelFutureListener CLOSE_ON_FAILED_WRITE = written -> {
+        Channel channel = written.channel();
+        if (!written.isSuccess() && channel.isActive()) {
+            log.warn("could not write an answer to a client; closing its connection", written.cause());
+            channel.close();
+        }
+    };
+
+    private static ChannelFuture write(Channel channel, Message message) {
+        return channel.writeAndFlush(message).addListener(CLOSE_ON_FAILED_WRITE);
+    }
+
+    /** An event of a streaming method: its stage completes once the event is written, or fails with the write. */
+    private static CompletionStage<Void> emit(Channel channel, Event event) {
+        CompletableFuture<Void> emitted = new CompletableFuture<>();
+        write(channel, event).addListener((ChannelFutureListener) written -> {
+            if (written.isSuccess()) {
+                emitted.complete(null);
+            } else {
+                emitted.completeExceptionally(written.cause());
             }
         });
-        return written;
+        return emitted;
     }
 
     private static ErrorReply internalError(Request request, Throwable cause) {
