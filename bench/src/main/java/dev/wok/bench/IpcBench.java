@@ -13,14 +13,16 @@ import java.util.regex.Pattern;
 /**
  * IPC throughput and latency of a real wokd process (started by the real launcher), 1 client sequential
  * and 100 concurrent, in each framing; beside a bare Netty echo on the same socket type and, when
- * installed, redis-benchmark PING over a Unix socket. At 100 clients wokd and the echo take turns for a few
- * rounds, and each row also gives the server's CPU time per request. Usage: {@code IpcBench [seconds]}.
+ * installed, redis-benchmark PING over a Unix socket. At 100 clients wokd, the echo and a second echo take
+ * turns for a few rounds, and each row also gives the server's CPU time per request. The second echo is the
+ * same program as the first: how far its figures stray from the first's is how far this machine moves a
+ * figure by itself (the noise floor any wokd / echo ratio is read against). Usage: {@code IpcBench [seconds]}.
  */
 public final class IpcBench {
     /** {@code -Dbench.wokdOnly=true} skips the references, for quick before/after runs while tuning. */
     private static final boolean WOKD_ONLY = Boolean.getBoolean("bench.wokdOnly");
     /** {@code -Dbench.rounds=N}: how many times wokd and the echo take turns at 100 clients. */
-    private static final int ROUNDS = Math.max(1, Integer.getInteger("bench.rounds", 3));
+    private static final int ROUNDS = Math.max(1, Integer.getInteger("bench.rounds", 5));
     private static final Duration SETTLE = Duration.ofSeconds(65);
 
     private IpcBench() {}
@@ -33,6 +35,7 @@ public final class IpcBench {
         List<String> rows = new ArrayList<>();
         Process wokd = null;
         Process echo = null;
+        Process echoB = null;
         try {
             Path home = work.resolve("home");
             wokd = Processes.startAndAwait(List.of(root.resolve("scripts/wokd").toString(), "run"),
@@ -41,9 +44,9 @@ public final class IpcBench {
             List<String> verdicts = new ArrayList<>();
             for (LoadGenerator.Framing framing : LoadGenerator.Framing.values()) {
                 Path echoSocket = work.resolve("echo-" + framing + ".sock");
-                echo = Processes.startAndAwait(List.of(javaPath(), "-XX:+UseSerialGC", "-Xmx256m", "-cp",
-                        System.getProperty("java.class.path"), EchoServer.class.getName(), echoSocket.toString(),
-                        framing == LoadGenerator.Framing.LINES ? "lines" : "frames"), Map.of(), "ready");
+                echo = startEcho(echoSocket, framing);
+                Path echoBSocket = work.resolve("echo-b-" + framing + ".sock");
+                echoB = WOKD_ONLY ? null : startEcho(echoBSocket, framing);
                 rows.add(row("wokd ping", framing, 1, LoadGenerator.run(wokdSocket, framing, "ping", 1, warmup, measure)));
                 if (!WOKD_ONLY) {
                     rows.add(row("netty echo (ref)", framing, 1,
@@ -53,6 +56,7 @@ public final class IpcBench {
                 // up to 1.6x between runs: so the two servers take turns, and the verdict is the median ratio.
                 List<LoadGenerator.Result> wokdRounds = new ArrayList<>();
                 List<LoadGenerator.Result> echoRounds = new ArrayList<>();
+                List<LoadGenerator.Result> echoBRounds = new ArrayList<>();
                 for (int round = 0; round < ROUNDS; round++) {
                     LoadGenerator.Result w = LoadGenerator.run(wokdSocket, framing, "ping", 100, warmup, measure, wokd.pid());
                     wokdRounds.add(w);
@@ -61,15 +65,21 @@ public final class IpcBench {
                         LoadGenerator.Result e = LoadGenerator.run(echoSocket, framing, "ping", 100, warmup, measure, echo.pid());
                         echoRounds.add(e);
                         rows.add(row("netty echo (ref)", framing, 100, e));
+                        LoadGenerator.Result b = LoadGenerator.run(echoBSocket, framing, "ping", 100, warmup, measure, echoB.pid());
+                        echoBRounds.add(b);
+                        rows.add(row("netty echo, second (noise)", framing, 100, b));
                     }
                 }
                 if (!WOKD_ONLY) {
-                    verdicts.add(verdict(framing, wokdRounds, echoRounds));
+                    verdicts.add(verdict("wokd / echo, ping, " + name(framing), wokdRounds, echoRounds));
+                    verdicts.add(verdict("second echo / echo, " + name(framing) + " (noise floor)", echoBRounds, echoRounds));
                 }
                 rows.add(row("wokd status", framing, 100,
                         LoadGenerator.run(wokdSocket, framing, "status", 100, warmup, measure, wokd.pid())));
                 Processes.stop(echo);
+                Processes.stop(echoB);
                 echo = null;
+                echoB = null;
             }
             if (!WOKD_ONLY) {
                 rows.addAll(redis(work));
@@ -84,7 +94,7 @@ public final class IpcBench {
             rows.forEach(System.out::println);
             if (!verdicts.isEmpty()) {
                 System.out.println();
-                System.out.println("| 100 clients, median of " + ROUNDS + " alternating rounds | wokd / echo req/s | wokd / echo p99 | wokd / echo CPU per request |");
+                System.out.println("| 100 clients, " + ROUNDS + " alternating rounds: median (lowest–highest) | req/s | p99 | CPU per request |");
                 System.out.println("|---|---:|---:|---:|");
                 verdicts.forEach(System.out::println);
             }
@@ -92,25 +102,37 @@ public final class IpcBench {
                     rss / 1024.0, SETTLE.toSeconds(), settled / 1024.0, System.getProperty("java.version"));
         } finally {
             Processes.stop(echo);
+            Processes.stop(echoB);
             Processes.stop(wokd);
             Processes.deleteTree(work);
         }
     }
 
-    private static String verdict(LoadGenerator.Framing framing, List<LoadGenerator.Result> wokd,
-            List<LoadGenerator.Result> echo) {
-        double[] throughput = new double[wokd.size()];
-        double[] p99 = new double[wokd.size()];
-        double[] cpu = new double[wokd.size()];
-        for (int i = 0; i < wokd.size(); i++) {
-            throughput[i] = wokd.get(i).throughput() / echo.get(i).throughput();
-            p99[i] = wokd.get(i).percentileMicros(99) / echo.get(i).percentileMicros(99);
-            cpu[i] = wokd.get(i).serverCpuMicrosPerRequest() / echo.get(i).serverCpuMicrosPerRequest();
+    private static Process startEcho(Path socket, LoadGenerator.Framing framing) throws Exception {
+        return Processes.startAndAwait(List.of(javaPath(), "-XX:+UseSerialGC", "-Xmx256m", "-cp",
+                System.getProperty("java.class.path"), EchoServer.class.getName(), socket.toString(),
+                framing == LoadGenerator.Framing.LINES ? "lines" : "frames"), Map.of(), "ready");
+    }
+
+    /** The ratios of {@code server}'s figures to {@code reference}'s in the same round, over the rounds. */
+    private static String verdict(String label, List<LoadGenerator.Result> server, List<LoadGenerator.Result> reference) {
+        double[] throughput = new double[server.size()];
+        double[] p99 = new double[server.size()];
+        double[] cpu = new double[server.size()];
+        for (int i = 0; i < server.size(); i++) {
+            throughput[i] = server.get(i).throughput() / reference.get(i).throughput();
+            p99[i] = server.get(i).percentileMicros(99) / reference.get(i).percentileMicros(99);
+            cpu[i] = server.get(i).serverCpuMicrosPerRequest() / reference.get(i).serverCpuMicrosPerRequest();
         }
-        String line = String.format(Locale.ROOT, "| ping, %s | %.2f× | %.2f× | %.2f× |", name(framing), median(throughput),
-                median(p99), median(cpu));
+        String line = String.format(Locale.ROOT, "| %s | %s | %s | %s |", label, spread(throughput), spread(p99), spread(cpu));
         System.err.println(line);
         return line;
+    }
+
+    private static String spread(double[] ratios) {
+        double[] sorted = ratios.clone();
+        java.util.Arrays.sort(sorted);
+        return String.format(Locale.ROOT, "%.2f× (%.2f–%.2f)", median(ratios), sorted[0], sorted[sorted.length - 1]);
     }
 
     private static double median(double[] values) {
