@@ -203,12 +203,18 @@ wok_use_cache() {
     wok_cache_flags=
     [ -z "${WOK_NO_CACHE:-}" ] && [ -n "${wok_java_version:-}" ] || return 0
     wok_cache_paths "$1" "${2:-}"
+    if [ "$1" = daemon ]; then wok_user_opts=${WOKD_JAVA_OPTS:-}; else wok_user_opts=${WOK_JAVA_OPTS:-}; fi
     if [ ! -f "$wok_cache_file" ]; then
         wok_cache_remake "no start-up cache for java $wok_java_version yet"
     elif [ "$wok_cache_jar" -nt "$wok_cache_file" ]; then
         wok_cache_remake "the start-up cache is older than the jars"
     elif [ -s "$wok_cache_log" ] && ! [ "$wok_cache_file" -nt "$wok_cache_log" ]; then
         wok_cache_remake "java $wok_java_version could not use the start-up cache (its reason: $wok_cache_log)"
+    elif [ "$wok_cache_tag" = aot ] && wok_reshapes_heap "$wok_user_opts"; then
+        # JDK 24+ may then be unable to place the AOT cache's archived objects (-Xmn as large as the
+        # initial heap leaves them no room), and that is no warning but "Error occurred during
+        # initialization of VM": the command would not start at all. It runs without the cache instead.
+        :
     else
         if [ "$wok_cache_tag" = aot ]; then
             wok_cache_flags="-XX:AOTCache=$wok_cache_file"
@@ -221,12 +227,20 @@ wok_use_cache() {
         # Options the user adds can make the JVM refuse a cache trained without them (JDK 25 refuses one
         # for a module added at run time, as -XX:StartFlightRecording does); a cache made again would be
         # refused again, so while they are set the complaint is not kept and nothing is remade for it.
-        if [ "$1" = daemon ]; then wok_user_opts=${WOKD_JAVA_OPTS:-}; else wok_user_opts=${WOK_JAVA_OPTS:-}; fi
         if [ -z "$wok_user_opts" ] && { [ -w "$wok_cache_log" ] || { [ ! -e "$wok_cache_log" ] && [ -w "$wok_cache_dir" ]; }; }; then
             wok_cache_flags="$wok_cache_flags -Xlog:$wok_cache_tag*=warning:file=$wok_cache_log::filecount=0"
         fi
         wok_cache_flags="$wok_cache_flags -Xlog:$wok_cache_tag*=off:stdout"
     fi
+}
+
+# True when JVM options $1 reshape the heap or change its collector or its object layout.
+wok_reshapes_heap() {
+    case " $1 " in
+        *" -Xmn"*|*" -Xms"*|*" -XX:NewSize="*|*" -XX:MaxNewSize="*|*" -XX:NewRatio="*|*" -XX:InitialHeapSize="*) return 0 ;;
+        *" -XX:+Use"*"GC "*|*"CompressedOops"*|*"CompressedClassPointers"*|*"ObjectAlignmentInBytes"*) return 0 ;;
+    esac
+    return 1
 }
 
 # Starts wok-cache in the background unless one is at work already (a lock directory), after saying why
