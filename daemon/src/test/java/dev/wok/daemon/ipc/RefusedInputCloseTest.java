@@ -19,7 +19,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * A client whose input wokd refuses while it is still sending (as a client writing one large request in
  * one go is) gets to finish its write and then reads why, instead of failing its write with a broken pipe
- * and never reading the answer. Each send below threw "Broken pipe" part-way before wokd lingered.
+ * and never reading the answer. The first three sends below threw "Broken pipe" part-way before wokd lingered.
  */
 class RefusedInputCloseTest {
     private static final int LIMIT = 4096;
