@@ -210,7 +210,7 @@ wok_use_cache() {
         wok_cache_remake "the start-up cache is older than the jars"
     elif [ -s "$wok_cache_log" ] && ! [ "$wok_cache_file" -nt "$wok_cache_log" ]; then
         wok_cache_remake "java $wok_java_version could not use the start-up cache (its reason: $wok_cache_log)"
-    elif [ "$wok_cache_tag" = aot ] && wok_reshapes_heap "$wok_user_opts"; then
+    elif [ "$wok_cache_tag" = aot ] && wok_reshapes_heap "$wok_user_opts ${JDK_JAVA_OPTIONS:-} ${JAVA_TOOL_OPTIONS:-}"; then
         # JDK 24+ may then be unable to place the AOT cache's archived objects (-Xmn as large as the
         # initial heap leaves them no room), and that is no warning but "Error occurred during
         # initialization of VM": the command would not start at all. It runs without the cache instead.
@@ -234,12 +234,16 @@ wok_use_cache() {
     fi
 }
 
-# True when JVM options $1 reshape the heap or change its collector or its object layout.
+# True when one of JVM options $1 (split as the launchers split them) reshapes the heap or changes its
+# collector or its object layout. The serial collector is the one the caches are made with.
 wok_reshapes_heap() {
-    case " $1 " in
-        *" -Xmn"*|*" -Xms"*|*" -XX:NewSize="*|*" -XX:MaxNewSize="*|*" -XX:NewRatio="*|*" -XX:InitialHeapSize="*) return 0 ;;
-        *" -XX:+Use"*"GC "*|*"CompressedOops"*|*"CompressedClassPointers"*|*"ObjectAlignmentInBytes"*) return 0 ;;
-    esac
+    for wok_option in $1; do
+        case $wok_option in
+            -XX:+UseSerialGC) ;;
+            -Xmn*|-Xms*|-XX:NewSize=*|-XX:MaxNewSize=*|-XX:NewRatio=*|-XX:InitialHeapSize=*|-XX:MinHeapSize=*) return 0 ;;
+            -XX:+Use*GC|-XX:[+-]UseCompressedOops|-XX:[+-]UseCompressedClassPointers|-XX:ObjectAlignmentInBytes=*) return 0 ;;
+        esac
+    done
     return 1
 }
 
