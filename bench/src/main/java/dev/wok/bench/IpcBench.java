@@ -53,21 +53,24 @@ public final class IpcBench {
                             LoadGenerator.run(echoSocket, framing, "ping", 1, warmup, measure)));
                 }
                 // At 100 clients the load generator and the server share the two cores, and one row moves by
-                // up to 1.6x between runs: so the two servers take turns, and the verdict is the median ratio.
+                // up to 1.6x between runs: so the servers take turns, and the verdict is the median ratio. The
+                // order of the turns rotates from round to round: a turn runs slower right after wokd's.
                 List<LoadGenerator.Result> wokdRounds = new ArrayList<>();
                 List<LoadGenerator.Result> echoRounds = new ArrayList<>();
                 List<LoadGenerator.Result> echoBRounds = new ArrayList<>();
+                List<Turn> turns = new ArrayList<>(List.of(
+                        new Turn("wokd ping", wokdSocket, wokd.pid(), wokdRounds)));
+                if (!WOKD_ONLY) {
+                    turns.add(new Turn("netty echo (ref)", echoSocket, echo.pid(), echoRounds));
+                    turns.add(new Turn("netty echo, second (noise)", echoBSocket, echoB.pid(), echoBRounds));
+                }
                 for (int round = 0; round < ROUNDS; round++) {
-                    LoadGenerator.Result w = LoadGenerator.run(wokdSocket, framing, "ping", 100, warmup, measure, wokd.pid());
-                    wokdRounds.add(w);
-                    rows.add(row("wokd ping", framing, 100, w));
-                    if (!WOKD_ONLY) {
-                        LoadGenerator.Result e = LoadGenerator.run(echoSocket, framing, "ping", 100, warmup, measure, echo.pid());
-                        echoRounds.add(e);
-                        rows.add(row("netty echo (ref)", framing, 100, e));
-                        LoadGenerator.Result b = LoadGenerator.run(echoBSocket, framing, "ping", 100, warmup, measure, echoB.pid());
-                        echoBRounds.add(b);
-                        rows.add(row("netty echo, second (noise)", framing, 100, b));
+                    for (int i = 0; i < turns.size(); i++) {
+                        Turn turn = turns.get((round + i) % turns.size());
+                        LoadGenerator.Result result = LoadGenerator.run(turn.socket(), framing, "ping", 100, warmup, measure,
+                                turn.pid());
+                        turn.results().add(result);
+                        rows.add(row(turn.server(), framing, 100, result));
                     }
                 }
                 if (!WOKD_ONLY) {
@@ -107,6 +110,9 @@ public final class IpcBench {
             Processes.deleteTree(work);
         }
     }
+
+    /** One server's turn in a 100-client round, and where its results go. */
+    private record Turn(String server, Path socket, long pid, List<LoadGenerator.Result> results) {}
 
     private static Process startEcho(Path socket, LoadGenerator.Framing framing) throws Exception {
         return Processes.startAndAwait(List.of(javaPath(), "-XX:+UseSerialGC", "-Xmx256m", "-cp",
