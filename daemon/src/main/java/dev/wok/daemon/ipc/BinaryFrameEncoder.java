@@ -27,7 +27,7 @@ final class BinaryFrameEncoder extends MessageToByteEncoder<Message> {
             MessageJson.write(message, stream);
         }
         int payloadLength = out.writerIndex() - headerIndex - FrameHeader.LENGTH;
-        // Written in place through the buffer's own NIO view: no header array or ByteBuffer per answer.
+        // Written in place through the buffer's own NIO view: no header array or heap ByteBuffer per answer.
         BinaryFrames.header(message, payloadLength).encode(out.internalNioBuffer(headerIndex, FrameHeader.LENGTH));
     }
 }
