@@ -280,8 +280,9 @@ class LaunchersTest {
     void wokd_starts_with_heap_options_that_leave_the_start_up_cache_no_room() throws Exception {
         // A young generation as large as the launcher's initial heap (16 MiB) leaves JDK 24+ nowhere to put
         // the AOT cache's archived objects, and with the cache the JVM would not start at all ("Error
-        // occurred during initialization of VM"). Options that reshape the heap run without the cache.
-        Result start = run(scripts.resolve("wokd"), Map.of("WOKD_JAVA_OPTS", "-Xmn16m"), "start");
+        // occurred during initialization of VM"). Options that reshape the heap run without the cache, wherever
+        // they are among the others (the launcher splits them at spaces, tabs and newlines alike).
+        Result start = run(scripts.resolve("wokd"), Map.of("WOKD_JAVA_OPTS", "-Dwok.probe=1\t-Xmn16m"), "start");
         assertThat(start.exit).as(start.output).isZero();
         assertThat(run(scripts.resolve("wok"), Map.of(), "ping").output).contains("pong");
     }
