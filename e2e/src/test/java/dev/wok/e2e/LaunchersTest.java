@@ -277,6 +277,16 @@ class LaunchersTest {
     }
 
     @Test
+    void a_jvm_that_refuses_the_users_options_is_reported_with_what_it_said() throws Exception {
+        // The JVM says why on stderr, which goes to wokd.log: wokd start repeats it rather than only
+        // pointing at the log (the launcher already picks the serial collector).
+        Result start = run(scripts.resolve("wokd"), Map.of("WOKD_JAVA_OPTS", "-XX:+UseG1GC"), "start");
+        assertThat(start.exit).as(start.output).isEqualTo(1);
+        assertThat(start.output).contains("wokd exited").contains("before it was ready")
+                .contains("Multiple garbage collectors selected").contains(home.resolve("wokd.log").toString());
+    }
+
+    @Test
     void wokd_starts_with_heap_options_that_leave_the_start_up_cache_no_room() throws Exception {
         // A young generation as large as the launcher's initial heap (16 MiB) leaves JDK 24+ nowhere to put
         // the AOT cache's archived objects, and with the cache the JVM would not start at all ("Error

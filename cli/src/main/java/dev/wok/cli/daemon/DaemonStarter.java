@@ -158,6 +158,7 @@ public final class DaemonStarter {
                 .redirectError(ProcessBuilder.Redirect.appendTo(paths.logFile().toFile()));
         builder.environment().putAll(env);
         SERVICE_MANAGER_VARIABLES.forEach(builder.environment()::remove);
+        StartLog log = StartLog.mark(paths.logFile());
         Process process = builder.start();
         // The JVM may print before main (-Xlog, warnings): skip lines until the daemon's own.
         MarkerLine.Result said = MarkerLine.await(process, line -> line.startsWith(READY) || line.startsWith(FAILED), deadline);
@@ -194,8 +195,11 @@ public final class DaemonStarter {
         }
         int exit = waitForExit(process);
         String code = setsid.isPresent() ? "" : " (code " + exit + ")";
-        throw new CliException(ExitCodes.FAILURE, "wokd exited" + code + " before it was ready. See " + paths.logFile()
-                + printed);
+        // A JVM that cannot start (an option it rejects, say) says why on stderr, which went to the log.
+        String logged = log.lastLines();
+        String why = logged.isEmpty() ? "" : "; its log ends: " + logged;
+        throw new CliException(ExitCodes.FAILURE, "wokd exited" + code + " before it was ready" + why + ". See "
+                + paths.logFile() + printed);
     }
 
     /**
